@@ -1,0 +1,51 @@
+"""Entry point of the control-room video product.
+
+Subcommands:
+  gui        the operator application (default)
+  simulator  an XProtect-compatible server with synthetic cameras, for demos and tests
+  demo       simulator + operator application logged into it, with the wall filled
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import sys
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line parser: one sub-parser per process kind (DESIGN.md §2)."""
+    parser = argparse.ArgumentParser(prog="main.py", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    sub = parser.add_subparsers(dest="command")
+
+    from app.cli import add_demo_arguments, add_gui_arguments
+    from simulator.cli import add_simulator_arguments
+
+    add_gui_arguments(sub.add_parser("gui", help="run the operator application (default)"))
+    add_simulator_arguments(sub.add_parser("simulator", help="run the XProtect-compatible simulator"))
+    add_demo_arguments(sub.add_parser("demo", help="run the simulator and the operator application together"))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse ``argv`` and run the chosen subcommand; returns the process exit code."""
+    multiprocessing.freeze_support()
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or args_list[0].startswith("-") and args_list[0] not in ("-h", "--help"):
+        args_list.insert(0, "gui")
+    args = build_parser().parse_args(args_list)
+    if args.command == "simulator":
+        from simulator.cli import run_simulator
+
+        return run_simulator(args)
+    if args.command == "demo":
+        from app.cli import run_demo
+
+        return run_demo(args)
+    from app.cli import run_gui
+
+    return run_gui(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
