@@ -1,0 +1,44 @@
+# Two entry points for a fresh machine:
+#   make demo   simulator + operator application logged into it, wall filled (offscreen screenshots without a display)
+#   make test   lint, architecture contracts and the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint system-deps venv gui simulator clean
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	# The simulator's scenes use the sample photographs that ship inside the ultralytics wheel (bus.jpg,
+	# zidane.jpg). Only the data files are used, so its heavy dependencies (torch) are not installed.
+	$(PY) -m pip install -q --no-deps "ultralytics>=8.3,<9"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: system-deps venv
+	$(PY) main.py demo
+
+gui: venv
+	$(PY) main.py gui
+
+simulator: venv
+	$(PY) main.py simulator --port 8088
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
+
+test: system-deps venv lint
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -p no:cacheprovider
+
+clean:
+	rm -rf $(VENV) demo-output .pytest_cache .ruff_cache .mypy_cache
