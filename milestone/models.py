@@ -74,6 +74,11 @@ class Camera:
     description: str = ""
     gis_point: str = ""
     channel: int = 0
+    # Added by the inventory join (defaults keep older constructors valid): for display and re-sync.
+    display_name: str = ""
+    hardware_name: str = ""
+    hardware_address: str = ""
+    last_modified_ms: int = 0  # REST ``lastModified`` (ms UTC, 0 = not set)
 
     @property
     def stream_ids(self) -> tuple[str, ...]:

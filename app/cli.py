@@ -1,0 +1,122 @@
+"""Command line of the operator application: ``main.py gui`` and ``main.py demo``.
+
+This module is the GUI's composition root: it builds the runtime (app layer) and the main window (widget
+layer, through ``widgets.shell`` only); view-models never import widgets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from pathlib import Path
+
+from .bootstrap import Runtime, configure_logging
+from .credentials import CredentialStore
+from .settings import Settings
+from .viewmodels import Layout
+
+log = logging.getLogger(__name__)
+
+LAYOUT_NAMES = [layout.value for layout in Layout]
+
+
+def add_gui_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``main.py gui``."""
+    parser.add_argument("--server", metavar="URL", help="XProtect management server, e.g. https://vms.example.com")
+    parser.add_argument("--user", help="user name (basic user, or DOMAIN\\user for a Windows user)")
+    parser.add_argument(
+        "--password-file", metavar="PATH", type=Path, help="file whose first line is the password (never logged)"
+    )
+    parser.add_argument("--layout", choices=LAYOUT_NAMES, help="wall layout to start with")
+    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+
+
+def add_demo_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``main.py demo``."""
+    parser.add_argument("--cameras", type=int, default=8, help="number of simulated cameras (default 8)")
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=None,
+        help="run this long, then write screenshots and a summary and exit (default 20 without a display; "
+        "with a display the demo runs until the window is closed)",
+    )
+    parser.add_argument("--output", type=Path, default=Path("demo-output"), help="where screenshots and summary go")
+    parser.add_argument("--offscreen", action="store_true", help="render offscreen even when a display exists")
+    parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+
+
+def read_password_file(path: Path) -> str:
+    """The first line of ``path`` without its line ending. Raises OSError when unreadable."""
+    text = path.read_text(encoding="utf-8")
+    return text.splitlines()[0] if text else ""
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Run the operator application; returns the process exit code.
+
+    Without ``--server``/``--user``/``--password-file`` the login dialog opens pre-filled from the settings and
+    the keyring. With them, the application logs in directly (the password from the file or, failing that,
+    the keyring) and opens the dialog only if that fails or something is missing.
+    """
+    configure_logging(args.log_level)
+    settings = Settings.for_user()
+    if args.server:
+        settings.set("server_url", args.server)
+    if args.user:
+        settings.set("username", args.user)
+    password = ""
+    if args.password_file is not None:
+        try:
+            password = read_password_file(args.password_file)
+        except OSError as exc:
+            log.error("cannot read the password file %s: %s", args.password_file, exc.strerror)
+            return 2
+    credentials = CredentialStore()
+    runtime = Runtime(settings, credentials)
+    window = create_main_window(runtime.app, runtime.vm)
+    direct = bool(args.server or args.user or args.password_file)
+
+    async def main() -> int:
+        closed = asyncio.Event()
+        window.sigCloseRequested.connect(closed.set)
+        window.show()
+        login = runtime.vm.login
+        secret = password or (login.saved_password() if direct else "")
+        if direct and login.server_url and login.username and secret:
+            remember = None if args.password_file is not None else login.remember_password
+            if not await login.login_async(login.server_url, login.username, secret, remember):
+                window.show_login()
+        else:
+            window.show_login()
+        if args.layout:
+            runtime.vm.wall.set_layout(Layout.parse(args.layout))
+        await closed.wait()
+        return 0
+
+    return run_logged(runtime, main())
+
+
+def run_logged(runtime: Runtime, main) -> int:
+    """``runtime.run(main)``, with an unexpected exception logged and turned into exit code 1."""
+    try:
+        return int(runtime.run(main))
+    except Exception:
+        log.exception("the application failed")
+        return 1
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """Simulator + operator application logged in as admin with the wall filled; see ``app.demo``."""
+    from .demo import run_demo as run
+
+    configure_logging(args.log_level)
+    return run(args, create_main_window)
+
+
+def create_main_window(app, vm):
+    """The widget layer's main window for ``vm`` (the composition root's one import of ``widgets``)."""
+    from widgets.shell import create_main_window as create
+
+    return create(app, vm)

@@ -1,0 +1,157 @@
+"""The camera tree's model: cameras grouped by recording server, a status per camera, drag data, search filter."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+
+from milestone.models import Camera, Inventory
+
+from .camera_status import CameraStatus
+from .status_icons import server_icon, status_icon
+
+CAMERA_MIME_TYPE = "application/x-control-room-camera-id"
+"""MIME type of a dragged camera; the payload is the camera id (a GUID) in UTF-8."""
+
+CameraIdRole = Qt.ItemDataRole.UserRole + 1  # str camera id (camera rows only)
+KindRole = Qt.ItemDataRole.UserRole + 2  # "server" | "camera"
+StatusRole = Qt.ItemDataRole.UserRole + 3  # CameraStatus value (camera rows only)
+ServerIdRole = Qt.ItemDataRole.UserRole + 4  # str recording server id (server rows; "" for "Other cameras")
+
+
+def camera_ids_from_mime(mime: QMimeData) -> list[str]:
+    """The camera ids carried by drag data (one per line), or [] when it is not a camera drag."""
+    if not mime.hasFormat(CAMERA_MIME_TYPE):
+        return []
+    text = bytes(mime.data(CAMERA_MIME_TYPE).data()).decode("utf-8", errors="replace")
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class CameraTreeModel(QStandardItemModel):
+    """Recording servers (top level, by name) with their cameras (children, by name).
+
+    Camera items carry ``CameraIdRole`` and ``StatusRole`` and a status icon; ``set_status`` updates them from
+    the wall's stream states. Cameras whose recording server is unknown go under an "Other cameras" group.
+    """
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._icons = {status: status_icon(status) for status in CameraStatus}
+        self._server_icon = server_icon()
+        self._items: dict[str, QStandardItem] = {}
+        self.setHorizontalHeaderLabels([self.tr("Cameras")])
+
+    def set_inventory(self, inventory: Inventory | None) -> None:
+        """Replace the tree's content with ``inventory`` (None: empty tree)."""
+        self.removeRows(0, self.rowCount())
+        self._items.clear()
+        if inventory is None:
+            return
+        groups: dict[str, tuple[str, list[Camera]]] = {}
+        for server in inventory.recording_servers:
+            groups[server.id] = (server.name, [])
+        other = self.tr("Other cameras")
+        for cam in inventory.cameras:
+            key = cam.recording_server.id if cam.recording_server is not None else ""
+            if key not in groups:
+                name = cam.recording_server.name if cam.recording_server is not None else other
+                groups[key] = (name, [])
+            groups[key][1].append(cam)
+        for key, (name, cameras) in sorted(groups.items(), key=lambda kv: (kv[0] == "", kv[1][0].casefold())):
+            server_item = QStandardItem(self._server_icon, name)
+            server_item.setData("server", KindRole)
+            server_item.setData(key, ServerIdRole)
+            server_item.setEditable(False)
+            server_item.setDragEnabled(False)
+            server_item.setToolTip(self.tr("Recording server {0}: {1} cameras").format(name, len(cameras)))
+            for cam in sorted(cameras, key=lambda c: c.name.casefold()):
+                server_item.appendRow(self._camera_item(cam))
+            self.appendRow(server_item)
+
+    def _camera_item(self, cam: Camera) -> QStandardItem:
+        status = CameraStatus.ONLINE if cam.enabled else CameraStatus.DISABLED
+        item = QStandardItem(cam.name)
+        item.setEditable(False)
+        item.setData("camera", KindRole)
+        item.setData(cam.id, CameraIdRole)
+        item.setDragEnabled(cam.enabled)
+        self._items[cam.id.lower()] = item
+        self._apply_status(item, status)
+        return item
+
+    def _apply_status(self, item: QStandardItem, status: CameraStatus) -> None:
+        item.setData(status.value, StatusRole)
+        item.setIcon(self._icons[status])
+        texts = {
+            CameraStatus.ONLINE: self.tr("online"),
+            CameraStatus.OFFLINE: self.tr("offline, reconnecting"),
+            CameraStatus.NO_PERMISSION: self.tr("no permission"),
+            CameraStatus.DISABLED: self.tr("disabled"),
+        }
+        item.setToolTip(self.tr("{0} ({1})").format(item.text(), texts[status]))
+
+    def status(self, camera_id: str) -> CameraStatus | None:
+        """The camera's current status, or None for an unknown camera."""
+        item = self._items.get(camera_id.lower())
+        return CameraStatus(item.data(StatusRole)) if item is not None else None
+
+    def set_status(self, camera_id: str, status: str | CameraStatus) -> None:
+        """Show ``status`` for the camera (a disabled camera stays disabled). Unknown ids are ignored."""
+        item = self._items.get(camera_id.lower())
+        if item is None or item.data(StatusRole) == CameraStatus.DISABLED.value:
+            return
+        self._apply_status(item, CameraStatus(status))
+
+    def camera_count(self) -> int:
+        return len(self._items)
+
+    # --- drag support ------------------------------------------------------------------------------------
+    def mimeTypes(self) -> list[str]:
+        return [CAMERA_MIME_TYPE]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        ids = []
+        for index in indexes:
+            camera_id = index.data(CameraIdRole)
+            if index.data(KindRole) == "camera" and camera_id and camera_id not in ids:
+                ids.append(camera_id)
+        mime = QMimeData()
+        mime.setData(CAMERA_MIME_TYPE, QByteArray("\n".join(ids).encode("utf-8")))
+        mime.setText(", ".join(self.itemFromIndex(i).text() for i in indexes if i.data(KindRole) == "camera"))
+        return mime
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction
+
+
+class CameraFilterProxy(QSortFilterProxyModel):
+    """Case-insensitive search over camera and server names; a server stays visible when a camera matches."""
+
+    def __init__(self, source: CameraTreeModel, parent=None) -> None:
+        super().__init__(parent)
+        self.setSourceModel(source)
+        self.setRecursiveFilteringEnabled(True)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterKeyColumn(0)
+
+    def set_search_text(self, text: str) -> None:
+        """Show only cameras whose name contains ``text`` (and their servers); "" shows everything."""
+        self.setFilterFixedString(text.strip())
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:
+        """Accept a matching row, and every camera of a matching server (search by server name)."""
+        if super().filterAcceptsRow(source_row, source_parent):
+            return True
+        needle = self.filterRegularExpression().pattern()
+        parent = source_parent
+        while parent.isValid():
+            if needle and self._matches(parent):
+                return True
+            parent = parent.parent()
+        return False
+
+    def _matches(self, index: QModelIndex) -> bool:
+        return self.filterRegularExpression().match(str(index.data() or "")).hasMatch()

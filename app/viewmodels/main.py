@@ -1,0 +1,133 @@
+"""The main window's view-model: ties login, camera tree, wall, media engine and status text together."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from milestone.clock import Clock, SystemClock
+from milestone.models import Camera, Inventory
+
+from ..credentials import CredentialStore
+from ..settings import Settings
+from ..tasks import Notifier, TaskRunner
+from .camera_tree import CameraFilterProxy, CameraTreeModel
+from .layouts import Layout
+from .login import LoginViewModel, SessionFactory, default_session_factory
+from .wall import WallViewModel
+
+log = logging.getLogger(__name__)
+
+
+class MainViewModel(QObject):
+    """Everything the main window binds to.
+
+    ``engine`` is a started ``media.engine.MediaEngine`` (the caller stops it after ``aclose``). Attributes:
+    ``notifier``, ``runner``, ``login`` (LoginViewModel), ``tree`` (CameraTreeModel), ``tree_proxy``
+    (CameraFilterProxy), ``wall`` (WallViewModel). Signals: ``sigConnectionChanged()`` (``connection_text``,
+    ``connected``), ``sigLiveCountChanged(int live, int assigned)`` (relayed from the wall).
+    """
+
+    sigConnectionChanged = Signal()
+    sigLiveCountChanged = Signal(int, int)
+
+    def __init__(
+        self,
+        settings: Settings,
+        credentials: CredentialStore,
+        engine: Any,
+        *,
+        clock: Clock | None = None,
+        session_factory: SessionFactory = default_session_factory,
+        restore_wall: bool = True,
+        parent=None,
+    ) -> None:
+        super().__init__(parent)
+        self._settings = settings
+        self._engine = engine
+        self._restore_wall = restore_wall
+        self.notifier = Notifier(self)
+        self.runner = TaskRunner(self.notifier)
+        self.login = LoginViewModel(settings, credentials, self.runner, session_factory, parent=self)
+        self.tree = CameraTreeModel(self)
+        self.tree_proxy = CameraFilterProxy(self.tree, self)
+        layout = Layout.parse(str(settings.get("last_layout")), default=Layout.TWO)
+        self.wall = WallViewModel(layout, clock or SystemClock(), parent=self)
+        self._connection = ""
+        self._server = ""
+        self.login.sigLoggedIn.connect(self._on_logged_in)
+        self.login.sigBusyChanged.connect(self._on_login_busy)
+        self.login.sigNotice.connect(self.notifier.info)
+        self.wall.sigCameraStatusChanged.connect(self.tree.set_status)
+        self.wall.sigLiveCountChanged.connect(self.sigLiveCountChanged)
+        self._set_connection(self.tr("Not connected"))
+
+    @property
+    def connection_text(self) -> str:
+        """One line for the status bar: "Connected to <url> as <user>", "Connecting…" or "Not connected"."""
+        return self._connection
+
+    @property
+    def connected(self) -> bool:
+        return self.login.session is not None
+
+    def _set_connection(self, text: str) -> None:
+        if text != self._connection:
+            self._connection = text
+            self.sigConnectionChanged.emit()
+
+    def _on_login_busy(self, busy: bool) -> None:
+        if busy:
+            self._set_connection(self.tr("Connecting…"))
+        elif self.login.session is None:
+            self._set_connection(self.tr("Not connected"))
+
+    def _open_live(self, camera: Camera, on_state, on_frame) -> Any:
+        return self._engine.open_live(camera, tokens=self.login.session, on_state=on_state, on_frame=on_frame)
+
+    def _on_logged_in(self, session: Any, inventory: Inventory) -> None:
+        del session  # the opener reads login.session at open time
+        self.tree.set_inventory(inventory)
+        first = self.wall.assigned_count == 0
+        self.wall.set_source(self._open_live, inventory)
+        if first and self._restore_wall:
+            self.wall.fill(list(self._settings.get("last_cameras")))
+        self._server = self.login.server_url
+        self._set_connection(self.tr("Connected to {0} as {1}").format(self._server, self.login.username))
+        self.runner.spawn(self.save_settings(), name="save-settings")
+
+    def show_cameras(self, camera_ids: list[str] | None = None, layout: Layout | None = None) -> int:
+        """Fill the wall with ``camera_ids`` (default: every enabled camera) in ``layout`` (default: fitting).
+
+        Returns the number of tiles assigned. Used by the demo and by ``--layout``.
+        """
+        inventory = self.login.inventory
+        if inventory is None:
+            return 0
+        if camera_ids is None:
+            camera_ids = [c.id for c in inventory.cameras if c.enabled]
+        self.wall.set_layout(layout or Layout.for_camera_count(len(camera_ids)))
+        return self.wall.fill(camera_ids)
+
+    async def save_settings(self) -> None:
+        """Store the wall's layout and cameras and write the settings file in a worker thread."""
+        self._settings.set("last_layout", self.wall.layout.value)
+        self._settings.set("last_cameras", self.wall.camera_ids)
+        try:
+            text = self._settings.serialise()
+            await asyncio.get_running_loop().run_in_executor(None, self._settings.write, text)
+        except OSError as exc:
+            log.warning("cannot write the settings file: %s", exc)
+            self.notifier.error(self.tr("The settings could not be saved: {0}").format(exc.strerror or exc))
+
+    async def aclose(self) -> None:
+        """Shutdown: save settings, close every stream, cancel pending tasks, close the session."""
+        if self.login.session is not None:
+            await self.save_settings()
+        self.wall.close_streams()
+        await self.login.aclose()
+        await self.runner.cancel_all()
+        self._set_connection(self.tr("Not connected"))

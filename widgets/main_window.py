@@ -1,0 +1,128 @@
+"""The operator's main window: camera tree dock, video wall, layout toolbar and connection status bar."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSizePolicy, QToolBar, QWidget
+
+from app.viewmodels import Layout, MainViewModel
+
+from .camera_tree import CameraTreePanel
+from .login_dialog import LoginDialog
+from .video_wall import VideoWall
+
+
+def layout_icon(layout: Layout) -> QIcon:
+    """A 20x20 glyph of the layout's cells."""
+    pixmap = QPixmap(40, 40)
+    pixmap.setDevicePixelRatio(2.0)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pixmap)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor("#aab4c0"))
+    cells = layout.cells
+    n = max(c.row + c.row_span for c in cells)
+    unit, gap = 16.0 / n, 1.5
+    for c in cells:
+        p.drawRoundedRect(
+            QRectF(2 + c.column * unit, 2 + c.row * unit, c.column_span * unit - gap, c.row_span * unit - gap), 1, 1
+        )
+    p.end()
+    return QIcon(pixmap)
+
+
+class MainWindow(QMainWindow):
+    """Binds to a MainViewModel. ``sigCloseRequested`` tells the application to shut down (streams, session)."""
+
+    sigCloseRequested = Signal()
+
+    def __init__(self, vm: MainViewModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._vm = vm
+        self._login_dialog: LoginDialog | None = None
+        self.setWindowTitle(self.tr("Control Room — Live"))
+        self.resize(1600, 900)
+        self.wall = VideoWall(vm.wall, self)
+        self.setCentralWidget(self.wall)
+        self.tree_panel = CameraTreePanel(vm.tree, vm.tree_proxy, vm.wall, self)
+        dock = QDockWidget(self.tr("Cameras"), self)
+        dock.setObjectName("cameraDock")
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        dock.setWidget(self.tree_panel)
+        dock.setMinimumWidth(240)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.resizeDocks([dock], [280], Qt.Orientation.Horizontal)
+        self._build_toolbar()
+        self._build_status_bar()
+        vm.sigConnectionChanged.connect(self._on_connection)
+        vm.sigLiveCountChanged.connect(self._on_live_count)
+        vm.wall.sigLayoutChanged.connect(self._sync_layout_actions)
+        vm.notifier.sigError.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        vm.notifier.sigInfo.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self._on_connection()
+        self._on_live_count(vm.wall.live_count, vm.wall.assigned_count)
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar(self.tr("Wall"), self)
+        bar.setObjectName("wallToolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.login_action = QAction(self.tr("Log in…"), self)
+        self.login_action.triggered.connect(self.show_login)
+        bar.addAction(self.login_action)
+        bar.addSeparator()
+        bar.addWidget(QLabel(self.tr("Layout"), bar))
+        self.layout_actions: dict[Layout, QAction] = {}
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        for layout in Layout:
+            action = QAction(layout_icon(layout), layout.value.replace("x", "×"), self)
+            action.setCheckable(True)
+            action.setToolTip(self.tr("Show the wall as {0}").format(layout.value))
+            action.triggered.connect(lambda _checked=False, lay=layout: self._vm.wall.set_layout(lay))
+            group.addAction(action)
+            bar.addAction(action)
+            self.layout_actions[layout] = action
+        self._sync_layout_actions()
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+
+    def _build_status_bar(self) -> None:
+        self.connection_label = QLabel(self)
+        self.connection_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.live_label = QLabel(self)
+        self.statusBar().addPermanentWidget(self.connection_label, 1)
+        self.statusBar().addPermanentWidget(self.live_label)
+        self.statusBar().setSizeGripEnabled(False)
+
+    def _sync_layout_actions(self) -> None:
+        self.layout_actions[self._vm.wall.layout].setChecked(True)
+
+    def _on_connection(self) -> None:
+        colour = "#2ea043" if self._vm.connected else ("#d29922" if self._vm.login.busy else "#6e7681")
+        text = html.escape(self._vm.connection_text)
+        self.connection_label.setText(f"<span style='color:{colour}'>●</span>&nbsp; {text}")
+        self.login_action.setText(self.tr("Switch server…") if self._vm.connected else self.tr("Log in…"))
+
+    def _on_live_count(self, live: int, assigned: int) -> None:
+        self.live_label.setText(self.tr("Live tiles: {0} of {1}").format(live, assigned))
+
+    def show_login(self) -> LoginDialog:
+        """Open the login dialog (non-blocking); returns it so callers and tests can drive it."""
+        if self._login_dialog is None:
+            self._login_dialog = LoginDialog(self._vm.login, self)
+            self._login_dialog.finished.connect(self._forget_login_dialog)
+        self._login_dialog.open()
+        return self._login_dialog
+
+    def _forget_login_dialog(self) -> None:
+        dialog, self._login_dialog = self._login_dialog, None
+        if dialog is not None:
+            dialog.deleteLater()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.sigCloseRequested.emit()
+        super().closeEvent(event)

@@ -1,0 +1,234 @@
+"""One video tile: paints the newest frame of its TileViewModel with the camera name and stream state on top.
+
+Frames are pulled from the view-model when it says one is ready, at most once per display refresh (a paced,
+coalesced pull), and painted in ``paintEvent`` keeping the picture's aspect ratio. The tile accepts camera drops
+(custom MIME type from the camera tree) and maximises/restores on double-click; both go to the wall view-model.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QElapsedTimer, QPointF, QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QFont,
+    QFontMetrics,
+    QLinearGradient,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+    QShowEvent,
+)
+from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
+
+from app.viewmodels import CAMERA_MIME_TYPE, TileViewModel, WallViewModel, camera_ids_from_mime
+
+from .theme import ACCENT, MUTED, STATE_COLOURS, TILE_BACKGROUND
+
+BAND_HEIGHT = 26  # logical pixels of the top overlay band
+
+
+class VideoTile(QWidget):
+    """The widget of ``tile`` on ``wall`` (the wall view-model receives drops, maximise and clear requests)."""
+
+    def __init__(self, tile: TileViewModel, wall: WallViewModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._tile = tile
+        self._wall = wall
+        self._drag_hover = False
+        self.setAcceptDrops(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(64, 40)
+        self._clock = QElapsedTimer()
+        self._clock.start()
+        self._last_pull_ms = -1_000_000
+        self._pace = QTimer(self)
+        self._pace.setSingleShot(True)
+        self._pace.timeout.connect(self._pull)
+        tile.sigFrameReady.connect(self._on_frame_ready)
+        tile.sigStateChanged.connect(self._on_state_changed)
+        tile.sigCameraChanged.connect(self._on_camera_changed)
+        self._on_camera_changed()
+
+    @property
+    def tile(self) -> TileViewModel:
+        return self._tile
+
+    def sizeHint(self) -> QSize:
+        return QSize(320, 180)
+
+    # --- frame pacing -----------------------------------------------------------------------------------
+    def _frame_interval_ms(self) -> float:
+        screen = self.screen()
+        rate = screen.refreshRate() if screen is not None else 60.0
+        return 1000.0 / (rate if 10.0 <= rate <= 500.0 else 60.0)
+
+    def _on_frame_ready(self) -> None:
+        if not self.isVisible() or self._pace.isActive():
+            return  # hidden: the frame waits in the engine; visible again -> showEvent pulls
+        wait = self._last_pull_ms + self._frame_interval_ms() - self._clock.elapsed()
+        if wait <= 0:
+            self._pull()
+        else:
+            self._pace.start(int(wait) + 1)
+
+    def _pull(self) -> None:
+        self._last_pull_ms = self._clock.elapsed()
+        if self._tile.pull_frame():
+            self.update()
+
+    def _on_state_changed(self) -> None:
+        self.setToolTip(f"{self._tile.camera_name} — {self._tile.state_text}" if self._tile.camera else "")
+        self.update()
+
+    def _on_camera_changed(self) -> None:
+        self._on_state_changed()
+        self._report_size()
+
+    # --- Qt events --------------------------------------------------------------------------------------
+    def _report_size(self) -> None:
+        ratio = self.devicePixelRatioF()
+        self._tile.set_output_size(round(self.width() * ratio), round(self.height() * ratio))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._report_size()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._report_size()
+        QTimer.singleShot(0, self._pull)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._wall.toggle_maximise(self._tile.index)
+            event.accept()
+        else:
+            super().mouseDoubleClickEvent(event)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasFormat(CAMERA_MIME_TYPE):
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+            self._drag_hover = True
+            self.update()
+        else:
+            event.ignore()
+
+    def dragLeaveEvent(self, event) -> None:
+        self._drag_hover = False
+        self.update()
+        super().dragLeaveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self._drag_hover = False
+        ids = camera_ids_from_mime(event.mimeData())
+        if ids and self._wall.assign_camera(self._tile.index, ids[0]):
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+        else:
+            event.ignore()
+        self.update()
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = QMenu(self)
+        maximised = self._wall.maximised == self._tile.index
+        toggle = menu.addAction(self.tr("Restore layout") if maximised else self.tr("Maximise"))
+        toggle.triggered.connect(lambda: self._wall.toggle_maximise(self._tile.index))
+        if self._tile.camera is not None:
+            clear = menu.addAction(self.tr("Remove camera from this tile"))
+            clear.triggered.connect(lambda: self._wall.assign_camera(self._tile.index, None))
+        menu.popup(event.globalPos())
+
+    # --- painting ---------------------------------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        rect = QRectF(self.rect())
+        p.fillRect(rect, QColor(TILE_BACKGROUND))
+        tile = self._tile
+        image = tile.image
+        if tile.camera is None:
+            self._paint_empty(p, rect)
+        else:
+            if image is not None and not image.isNull():
+                self._paint_image(p, rect, image)
+                tile.note_painted()
+            self._paint_overlay(p, rect, has_image=image is not None)
+        if self._drag_hover:
+            p.setPen(QPen(QColor(ACCENT), 3))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(rect.adjusted(1.5, 1.5, -1.5, -1.5))
+        p.end()
+
+    def _paint_image(self, p: QPainter, rect: QRectF, image) -> None:
+        ratio = self.devicePixelRatioF()
+        iw, ih = image.width() / ratio, image.height() / ratio
+        scale = min(rect.width() / iw, rect.height() / ih)
+        w, h = iw * scale, ih * scale
+        target = QRectF(rect.x() + (rect.width() - w) / 2, rect.y() + (rect.height() - h) / 2, w, h)
+        if abs(scale - 1.0) > 0.01:
+            p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        p.drawImage(target, image)
+
+    def _paint_empty(self, p: QPainter, rect: QRectF) -> None:
+        p.setPen(QPen(QColor("#232a33"), 1, Qt.PenStyle.DashLine))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRoundedRect(rect.adjusted(8.5, 8.5, -8.5, -8.5), 6, 6)
+        font = QFont(self.font())
+        font.setPointSizeF(max(8.0, min(11.0, rect.height() / 18)))
+        p.setFont(font)
+        p.setPen(QColor(MUTED))
+        text = self.tr("Drag a camera here")
+        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        p.setPen(QColor("#3d4552"))
+        p.drawText(
+            rect.adjusted(16, 12, -16, -12),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+            str(self._tile.index + 1),
+        )
+
+    def _paint_overlay(self, p: QPainter, rect: QRectF, has_image: bool) -> None:
+        tile = self._tile
+        state_key = tile.state.value if tile.state is not None else "stopped"
+        colour = QColor(STATE_COLOURS.get(state_key, MUTED))
+        live = state_key == "live"
+        if not live:
+            if has_image:
+                p.fillRect(rect, QColor(0, 0, 0, 140))  # stale picture: dim it under the state message
+            big = QFont(self.font())
+            big.setPointSizeF(max(9.0, min(16.0, rect.height() / 14)))
+            big.setWeight(QFont.Weight.DemiBold)
+            p.setFont(big)
+            p.setPen(colour.lighter(130))
+            p.drawText(rect.adjusted(8, BAND_HEIGHT, -8, 0), Qt.AlignmentFlag.AlignCenter, tile.state_text)
+        band = QRectF(rect.x(), rect.y(), rect.width(), BAND_HEIGHT)
+        gradient = QLinearGradient(band.topLeft(), band.bottomLeft())
+        gradient.setColorAt(0.0, QColor(0, 0, 0, 200))
+        gradient.setColorAt(1.0, QColor(0, 0, 0, 120))
+        p.fillRect(band, gradient)
+        font = QFont(self.font())
+        font.setPointSizeF(9.0)
+        metrics = QFontMetrics(font)
+        badge_text = tile.state_text
+        badge_w = metrics.horizontalAdvance(badge_text) + 24
+        badge = QRectF(band.right() - badge_w - 6, band.y() + 4, badge_w, band.height() - 8)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(colour.red(), colour.green(), colour.blue(), 70))
+        p.drawRoundedRect(badge, badge.height() / 2, badge.height() / 2)
+        p.setBrush(colour.lighter(120))
+        p.drawEllipse(QPointF(badge.x() + 9, badge.center().y()), 3.5, 3.5)
+        p.setFont(font)
+        p.setPen(QColor("#f0f3f6"))
+        p.drawText(badge.adjusted(16, 0, -6, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, badge_text)
+        name_font = QFont(font)
+        name_font.setWeight(QFont.Weight.DemiBold)
+        p.setFont(name_font)
+        name_rect = QRectF(band.x() + 8, band.y(), max(0.0, badge.x() - band.x() - 14), band.height())
+        name = QFontMetrics(name_font).elidedText(tile.camera_name, Qt.TextElideMode.ElideRight, int(name_rect.width()))
+        p.drawText(name_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
