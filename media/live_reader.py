@@ -16,7 +16,7 @@ from media.backoff import Backoff, ReconnectPolicy
 from media.packet_queue import EncodedPacket
 from media.stream_decoder import StreamDecoder
 from media.stream_stats import StatsCounter, StreamState
-from media.tokens import ImageServerTlsSource, TokenSource
+from media.tokens import ImageServerTlsSource, TokenSource, VmsTokenRenewer
 from milestone.clock import Clock
 from milestone.errors import (
     AuthenticationError,
@@ -48,8 +48,9 @@ class LiveReader:
     state through ``set_state(state, detail)`` and wait before the next attempt:
 
     - unreachable / dropped / malformed stream / no video for ``stall_timeout``: RECONNECTING, back-off;
-    - vms_token refused: RECONNECTING with back-off, AUTH_FAILED after ``auth_refusals_before_failed`` refusals
-      in a row (then every ``slow_retry``); a renewed token wakes the wait early;
+    - vms_token refused: ask the token source to renew it (when it implements ``VmsTokenRenewer``), RECONNECTING
+      with back-off, AUTH_FAILED after ``auth_refusals_before_failed`` refusals in a row (then every
+      ``slow_retry``); a renewed token ends the wait early;
     - camera refused for this user: NO_PERMISSION, every ``slow_retry`` (or on a renewed token);
     - camera not found: RECONNECTING, every ``slow_retry``.
 
@@ -84,6 +85,7 @@ class LiveReader:
         self._refusals = 0
         self._conn: ImageServerConnection | None = None
         self._conn_token = ""
+        self._sent_token = ""  # the token of the latest connect attempt ("" when none was sent)
         self._token_event: asyncio.Event | None = None
         self._updates: set[asyncio.Task[None]] = set()
         self.label = f"camera {camera.name!r} ({camera.id})"
@@ -136,6 +138,7 @@ class LiveReader:
             return policy.slow_retry, True
         except AuthenticationError as exc:
             self._refusals += 1
+            self._ask_for_renewal()
             if self._refusals >= policy.auth_refusals_before_failed:
                 self._report(StreamState.AUTH_FAILED, exc)
                 return policy.slow_retry, True
@@ -156,7 +159,8 @@ class LiveReader:
     async def _stream(self) -> None:
         """Open, go live and pump frames until the connection fails (always raises)."""
         policy = self._policy
-        token = self._tokens.current_vms_token()
+        self._sent_token = ""
+        token = self._sent_token = self._tokens.current_vms_token()
         conn = await ImageServerConnection.open_camera(
             self._camera,
             token,
@@ -176,6 +180,15 @@ class LiveReader:
         finally:
             self._conn = None
             await self._close(conn)
+
+    def _ask_for_renewal(self) -> None:
+        """The server refused the token we sent: ask a token source that can renew on demand to do so."""
+        if not self._sent_token or not isinstance(self._tokens, VmsTokenRenewer):
+            return
+        try:
+            self._tokens.request_vms_token_renewal(self._sent_token)
+        except Exception as exc:
+            log.warning("%s: asking for a renewed vms_token failed: %s", self.label, describe(exc))
 
     def _ssl_context(self) -> ssl.SSLContext | None:
         server = self._camera.recording_server

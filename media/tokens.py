@@ -36,3 +36,18 @@ class ImageServerTlsSource(Protocol):
     """
 
     def image_server_ssl_context(self, recording_server: RecordingServer) -> ssl.SSLContext | None: ...
+
+
+@runtime_checkable
+class VmsTokenRenewer(Protocol):
+    """Optional extra of a token source: renew on demand when a server refuses the vms_token.
+
+    DESIGN.md §4 renews tokens "before expiry and on 401 / Token invalid"; the media engine is the one that
+    sees an ImageServer ``connect`` answer "Token invalid" (MILESTONE_PROTOCOL.md §3), e.g. after the
+    management server forgot its tokens. A live stream whose token is refused calls this, then waits for the
+    renewed token to arrive through ``subscribe_vms_token``.
+    """
+
+    def request_vms_token_renewal(self, stale_token: str) -> None:
+        """Renew soon unless the current token already differs from ``stale_token``. Thread-safe, non-blocking."""
+        ...

@@ -20,7 +20,6 @@ from milestone.errors import (
     AuthenticationError,
     MilestoneError,
     NotFoundError,
-    PermissionDeniedError,
     ProtocolError,
     TlsError,
     UnreachableError,
@@ -32,6 +31,7 @@ from milestone.imageserver_codec import (
     build_method_call,
     connect_params,
 )
+from milestone.imageserver_refusals import connect_error, fresh_error
 from milestone.models import Camera, ImageFrame
 
 log = logging.getLogger(__name__)
@@ -42,22 +42,6 @@ STOP_REPLY_WAIT_S = 1.0  # ``stop`` may or may not be answered (GUESS, tolerant)
 _END = object()  # live stream ended by stop_live()
 
 TokenSubscribe = Callable[[Callable[[str], None]], Callable[[], None]]
-
-
-def connect_error(reason: str, vms_token: str) -> MilestoneError:
-    """Map a ``<connected>no</connected>`` ``errorreason`` to a typed error (token text masked).
-
-    Token problems -> AuthenticationError; unknown camera -> NotFoundError; anything else (the usual case: the
-    user lacks the live/playback right) -> PermissionDeniedError (MILESTONE_PROTOCOL.md §3; wording GUESS).
-    """
-    text = (reason or "connection refused").replace(vms_token, "***") if vms_token else (reason or "refused")
-    lowered = text.lower()
-    message = f"ImageServer refused the connection: {text}"
-    if "not found" in lowered or "unknown" in lowered or "no such" in lowered or "does not exist" in lowered:
-        return NotFoundError(message)
-    if "token" in lowered or "expired" in lowered or "authenticat" in lowered or "credential" in lowered:
-        return AuthenticationError(message)
-    return PermissionDeniedError(message)
 
 
 class ImageServerConnection:
@@ -199,7 +183,7 @@ class ImageServerConnection:
             if item is _END:
                 return
             if isinstance(item, BaseException):
-                raise _fresh(item)
+                raise fresh_error(item)
             assert isinstance(item, ImageFrame)
             yield item
 
@@ -292,7 +276,7 @@ class ImageServerConnection:
 
     def _check_alive(self) -> None:
         if self._error is not None:
-            raise _fresh(self._error)
+            raise fresh_error(self._error)
 
     async def _send(self, data: bytes) -> None:
         self._check_alive()
@@ -395,16 +379,8 @@ class ImageServerConnection:
         self._error = error
         for future in self._pending.values():
             if not future.done():
-                future.set_exception(_fresh(error))
+                future.set_exception(fresh_error(error))
                 future.exception()  # mark retrieved: a waiter may have gone away
         while self._live.full():
             self._live.get_nowait()
         self._live.put_nowait(error)
-
-
-def _fresh(error: BaseException) -> BaseException:
-    """A new exception of the same type and message (re-raising one instance grows its traceback)."""
-    try:
-        return type(error)(*error.args)
-    except Exception:
-        return error

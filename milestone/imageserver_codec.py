@@ -310,8 +310,17 @@ def image_frame_from(headers: dict[str, str], content: bytes) -> ImageFrame:
     if ctype.startswith(CONTENT_TYPE_GBD):
         pkt = unpack_gbd(content)
         return ImageFrame(
-            request_id, current, prev, nxt, ctype, pkt.codec, pkt.key_frame, pkt.picture_ms, pkt.sync_ms,
-            pkt.payload, pkt.sequence_number,
+            request_id,
+            current,
+            prev,
+            nxt,
+            ctype,
+            pkt.codec,
+            pkt.key_frame,
+            pkt.picture_ms,
+            pkt.sync_ms,
+            pkt.payload,
+            pkt.sequence_number,
         )
     if ctype.startswith("image/jpeg"):
         return ImageFrame(request_id, current, prev, nxt, ctype, VideoCodec.JPEG, True, current, current, content)

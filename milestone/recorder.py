@@ -33,13 +33,15 @@ T = TypeVar("T")
 class RecorderCommandClient:
     """Calls one recording server's RecorderCommandService with the session's current vms_token.
 
-    ``vms_token`` returns the current token; ``renew_vms_token(stale)`` renews it after a token fault and
-    returns the new one. Coroutines must run in the loop that owns ``client`` (the session's loop).
+    ``client`` is an ``httpx.AsyncClient`` or a function returning the current one (so that a client made by
+    ``MilestoneSession.recorder()`` keeps working after a re-login). ``vms_token`` returns the current token;
+    ``renew_vms_token(stale)`` renews it after a token fault and returns the new one. Coroutines must run in
+    the loop that owns the HTTP client (the session's loop).
     """
 
     def __init__(
         self,
-        client: httpx.AsyncClient,
+        client: httpx.AsyncClient | Callable[[], httpx.AsyncClient],
         web_server_uri: str,
         vms_token: Callable[[], str],
         renew_vms_token: Callable[[str], Awaitable[str]] | None = None,
@@ -66,7 +68,8 @@ class RecorderCommandClient:
 
     async def _send(self, method: str, token: str, params: list[tuple[str, xmlutil.SoapValue]]) -> ET.Element:
         envelope = xmlutil.soap_envelope(method, NAMESPACE, [("token", token), *params])
-        return await soap_call(self._client, self.url, f"{NAMESPACE}/{method}", envelope)
+        client = self._client if isinstance(self._client, httpx.AsyncClient) else self._client()
+        return await soap_call(client, self.url, f"{NAMESPACE}/{method}", envelope)
 
     # ---------------------------------------------------------------------------------------- sequences
 

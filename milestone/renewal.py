@@ -2,8 +2,8 @@
 
 Source: MILESTONE_PROTOCOL.md §1: renew the vms_token at ``min(vms TTL, access TTL) - 30 s`` with the same
 instanceId; the IDP access token has no refresh token and is renewed by asking again before it expires.
-Both are renewed together, so one schedule serves both. For short lifetimes (tests, demos) "30 s early" would
-be before the token was even issued, so the renewal happens at 80 % of the lifetime when that is earlier.
+Both are renewed together, so one schedule serves both: at the earlier of ``TTL - 30 s`` and 80 % of the TTL.
+For short lifetimes (tests, demos) where "30 s early" would leave less than half the lifetime, at 80 %.
 """
 
 from __future__ import annotations

@@ -304,7 +304,7 @@ class MilestoneSession:
         if self._client is None:
             raise AuthenticationError("not logged in to the management server")
         return RecorderCommandClient(
-            self._client, recording_server.web_server_uri, self.current_vms_token, self._renew_vms_after_fault
+            lambda: self.http, recording_server.web_server_uri, self.current_vms_token, self._renew_vms_after_fault
         )
 
     def image_server_ssl_context(self, recording_server: RecordingServer) -> ssl.SSLContext | None:

@@ -45,6 +45,11 @@ class SimulatorProcess:
         return [rs["port"] for rs in self.info["recording_servers"]]
 
     @property
+    def pid(self) -> int | None:
+        """Process id of the running simulator (None when stopped); for CPU and memory measurements."""
+        return self._proc.pid if self._proc is not None else None
+
+    @property
     def port(self) -> int:
         return int(self.management_url.rsplit(":", 1)[1].strip("/"))
 
@@ -55,8 +60,19 @@ class SimulatorProcess:
         pw_file.write_text(self.password)
         os.chmod(pw_file, 0o600)
         cmd = [
-            sys.executable, str(REPO / "main.py"), "simulator", "--host", "127.0.0.1", "--port", str(port),
-            "--cameras", str(self.cameras), "--fps", str(self.fps), "--password-file", str(pw_file),
+            sys.executable,
+            str(REPO / "main.py"),
+            "simulator",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--cameras",
+            str(self.cameras),
+            "--fps",
+            str(self.fps),
+            "--password-file",
+            str(pw_file),
         ]
         if recorder_ports:
             cmd += ["--recorder-ports", ",".join(map(str, recorder_ports))]

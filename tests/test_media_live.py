@@ -12,11 +12,13 @@ import time
 import httpx
 import pytest
 
+from media.backoff import ReconnectPolicy
 from media.engine import MediaEngine
 from media.frames import DecodedFrame
 from media.live_stream import LiveStream
 from media.stamp import Stamp, read_stamp
 from media.stream_stats import StreamState
+from media.tokens import VmsTokenRenewer
 from milestone.models import Camera, Inventory
 from milestone.session import MilestoneSession
 from simulator import inventory as sim_inventory
@@ -72,6 +74,41 @@ def stamps(frames: list[DecodedFrame]) -> list[Stamp]:
 
 def camera(inventory: Inventory, index: int) -> Camera:
     return inventory.camera(sim_inventory.camera_id(index))
+
+
+class RenewOnRefusal:
+    """The session plus the optional ``media.tokens.VmsTokenRenewer`` hook, built on its public ``renew()``.
+
+    DESIGN.md §4 wants renewal on "Token invalid"; a restarted simulator forgets its tokens. Used only while
+    MilestoneSession does not implement ``request_vms_token_renewal`` itself.
+    """
+
+    def __init__(self, session: MilestoneSession) -> None:
+        self.session = session
+        self.loop = asyncio.get_running_loop()
+        self.requests = 0
+        self.tasks: set[asyncio.Task] = set()
+
+    def current_vms_token(self) -> str:
+        return self.session.current_vms_token()
+
+    def subscribe_vms_token(self, callback):
+        return self.session.subscribe_vms_token(callback)
+
+    def request_vms_token_renewal(self, stale_token: str) -> None:
+        self.requests += 1
+
+        def renew() -> None:
+            if self.session.current_vms_token() == stale_token:
+                task = self.loop.create_task(self.session.renew())
+                self.tasks.add(task)
+                task.add_done_callback(self.tasks.discard)
+
+        self.loop.call_soon_threadsafe(renew)
+
+
+def token_source(session: MilestoneSession):
+    return session if isinstance(session, VmsTokenRenewer) else RenewOnRefusal(session)
 
 
 async def login(sim, user: str = "admin") -> tuple[MilestoneSession, Inventory]:
@@ -186,23 +223,26 @@ async def test_stream_faults_reconnect_and_resume(simulator, engine, kind, error
 async def test_recorder_restart_reconnects(make_simulator, engine):
     sim = make_simulator(cameras=2)
     session, inventory = await login(sim)
+    tokens = token_source(session)
     try:
         watcher = Recorder()
-        handle = engine.open_live(camera(inventory, 1), session, on_state=watcher.on_state)
+        handle = engine.open_live(camera(inventory, 1), tokens, on_state=watcher.on_state)
         before = await take_frames(handle, 3)
         await asyncio.to_thread(sim.stop)
         await until(lambda: handle.state is StreamState.RECONNECTING, what="RECONNECTING")
         assert "Unreachable" in handle.stats.last_error
         await asyncio.sleep(2.0)  # down for a while: several attempts are refused
         assert handle.state is StreamState.RECONNECTING
+        assert handle.stats.reconnects >= 2
+        # Same ports again. The restarted simulator has forgotten the vms_token: the stream has it renewed.
         await asyncio.to_thread(sim.start, sim.port, sim.recorder_ports)
-        await until(lambda: handle.state is StreamState.LIVE, timeout=30, what="LIVE after restart")
+        await until(lambda: handle.state is StreamState.LIVE, timeout=30, what=f"LIVE again ({watcher.states})")
         handle.take_frame()
         after = await take_frames(handle, 3)
         assert {s.camera_index for s in stamps(after)} == {1}
         assert after[0].picture_ms > before[-1].picture_ms
-        assert handle.stats.reconnects >= 2
         assert [s for s, _ in watcher.states][-1] is StreamState.LIVE
+        assert not watcher.seen(StreamState.AUTH_FAILED)
     finally:
         await session.aclose()
 
@@ -221,4 +261,57 @@ async def test_renewed_tokens_keep_the_stream_live(make_simulator, engine):
         assert handle.state is StreamState.LIVE
         assert handle.stats.reconnects == 0
     finally:
+        await session.aclose()
+
+
+class SwitchableTokens:
+    """A token source whose token the test replaces (announced from another thread, as a session would)."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.callbacks: list = []
+        self.renewal_requests: list[str] = []
+
+    def current_vms_token(self) -> str:
+        return self.token
+
+    def subscribe_vms_token(self, callback):
+        self.callbacks.append(callback)
+        return lambda: self.callbacks.remove(callback)
+
+    def request_vms_token_renewal(self, stale_token: str) -> None:
+        self.renewal_requests.append(stale_token)
+
+    def announce(self, token: str) -> None:
+        self.token = token
+        for callback in list(self.callbacks):
+            callback(token)
+
+
+async def test_refused_token_reports_auth_failed_until_a_good_token_arrives(simulator):
+    policy = ReconnectPolicy(initial_delay=0.05, max_delay=0.1, slow_retry=60.0)
+    engine = MediaEngine(policy=policy, max_decode_threads=1)
+    engine.start()
+    session, inventory = await login(simulator)
+    try:
+        bogus = "TOKEN#00000000-0000-0000-0000-000000000000#127.0.0.1//ServerConnector#"
+        tokens = SwitchableTokens(bogus)
+        watcher = Recorder()
+        handle = engine.open_live(camera(inventory, 6), tokens, on_state=watcher.on_state)
+        await until(lambda: handle.state is StreamState.AUTH_FAILED, what="AUTH_FAILED")
+        assert [s for s, _ in watcher.states][:1] == [StreamState.RECONNECTING]  # first refusals retry quickly
+        assert watcher.states[-1][1].startswith("AuthenticationError:")
+        assert bogus not in handle.stats.last_error and "00000000-0000" not in watcher.states[-1][1]
+        assert tokens.renewal_requests and set(tokens.renewal_requests) == {bogus}
+        refusals = handle.stats.reconnects + 1
+        assert refusals == policy.auth_refusals_before_failed
+        await asyncio.sleep(0.5)  # AUTH_FAILED retries slowly (60 s here), not every back-off step
+        assert handle.stats.reconnects + 1 == refusals
+        # A renewed token, announced from another thread, ends the wait at once.
+        await asyncio.to_thread(tokens.announce, session.current_vms_token())
+        frames = await take_frames(handle, 2, timeout=10)
+        assert {s.camera_index for s in stamps(frames)} == {6}
+        assert handle.state is StreamState.LIVE
+    finally:
+        engine.stop()
         await session.aclose()

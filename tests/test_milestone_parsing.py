@@ -15,7 +15,7 @@ from milestone.errors import (
     PermissionDeniedError,
     ProtocolError,
 )
-from milestone.imageserver import connect_error
+from milestone.imageserver_refusals import connect_error
 from milestone.inventory import join_inventory, recording_server_from, streams_from
 from milestone.isotime import format_iso_ms, parse_iso_ms
 from milestone.recorder import parse_jpeg_data, parse_manual_info, parse_manual_results, parse_sequences

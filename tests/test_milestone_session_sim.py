@@ -119,7 +119,15 @@ async def test_short_lived_tokens_are_renewed_and_nothing_secret_is_logged(make_
         inv = await session.inventory()
         cam = inv.camera(sim_inventory.camera_id(0))
         assert cam.recording_server is not None
-        assert await session.recorder(cam.recording_server).is_manual_recording([cam.id]) == {cam.id: False}
+        recorder = session.recorder(cam.recording_server)
+        assert await recorder.is_manual_recording([cam.id]) == {cam.id: False}
+        # Other threads read the same token (the GUI and media engine run outside the session's loop).
+        assert await asyncio.to_thread(session.current_vms_token) == session.current_vms_token()
+        # A recorder client made before a re-login keeps working with the new login's tokens.
+        await session.login()
+        tokens.add(session.current_vms_token())
+        access.add(session.access_token)
+        assert await recorder.is_manual_recording([cam.id]) == {cam.id: False}
     finally:
         await session.aclose()
     assert len(tokens) >= 3 and len(access) >= 3
@@ -134,6 +142,7 @@ async def test_renewal_survives_a_management_server_outage(make_simulator, caplo
     caplog.set_level(logging.WARNING, logger="milestone")
     session = MilestoneSession(sim.management_url, "admin", sim.password, timeout=2)
     await session.login()
+    secrets = [sim.password, session.current_vms_token(), session.access_token]
     try:
         await asyncio.to_thread(sim.restart, 2.5)  # down long enough for at least one renewal to fail
         renewals = session.renewals
@@ -143,7 +152,8 @@ async def test_renewal_survives_a_management_server_outage(make_simulator, caplo
             await asyncio.sleep(0.1)
         assert session.renewals > renewals, "renewal did not recover after the outage"
         assert "token renewal failed" in caplog.text
-        assert sim.password not in caplog.text
         await session.inventory()  # the fresh tokens work against the restarted server
+        secrets += [session.current_vms_token(), session.access_token]
     finally:
         await session.aclose()
+    assert all(secret not in caplog.text for secret in secrets)
