@@ -85,7 +85,7 @@ class LiveReader:
         self._refusals = 0
         self._conn: ImageServerConnection | None = None
         self._conn_token = ""
-        self._sent_token = ""  # the token of the latest connect attempt ("" when none was sent)
+        self._sent_token = ""  # the token the server last received (connect or connectupdate; "" when none)
         self._token_event: asyncio.Event | None = None
         self._updates: set[asyncio.Task[None]] = set()
         self.label = f"camera {camera.name!r} ({camera.id})"
@@ -120,7 +120,7 @@ class LiveReader:
         conn = self._conn
         if conn is None or token == self._conn_token:
             return
-        self._conn_token = token
+        self._conn_token = self._sent_token = token
         task = asyncio.get_running_loop().create_task(self._connect_update(conn, token))
         self._updates.add(task)
         task.add_done_callback(self._updates.discard)

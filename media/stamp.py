@@ -85,10 +85,7 @@ def read_stamp(image: np.ndarray) -> Stamp | None:
     the CRC do not match (no stamp, or a frame too damaged to trust).
     """
     height, width = image.shape[:2]
-    if image.ndim == 3:
-        plane = image[..., :3].mean(axis=2)
-    else:
-        plane = image.astype(np.float32)
+    plane = image[..., :3].mean(axis=2) if image.ndim == 3 else image.astype(np.float32)
     band = max(1, round(height * BAND_FRACTION))
     y0, y1 = band // 4, max(band // 4 + 1, (3 * band) // 4)
     edges = _cell_edges(width)

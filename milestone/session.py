@@ -78,6 +78,7 @@ class MilestoneSession:
         self._renew_lock: asyncio.Lock | None = None
         self._renew_task: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._requested_renewals: set[asyncio.Task[None]] = set()
         self.renewals = 0  # completed background renewals, for status displays and tests
 
     def __repr__(self) -> str:
@@ -128,6 +129,10 @@ class MilestoneSession:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        for pending in list(self._requested_renewals):
+            pending.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pending
         client, self._client = self._client, None
         if client is not None:
             await client.aclose()
@@ -242,6 +247,37 @@ class MilestoneSession:
                 return current.token
             await self._renew_locked()
             return self.current_vms_token()
+
+    def request_vms_token_renewal(self, stale_token: str) -> None:
+        """Renew soon, from any thread, when a recording server refused ``stale_token`` ("Token invalid").
+
+        Non-blocking: schedules the renewal on the session's own loop and returns. Nothing happens when the
+        current token already differs from ``stale_token`` (another caller renewed it) or when the session is
+        not logged in. Subscribers receive the new token as after any renewal. Source: DESIGN.md §4 (renew
+        "on 401 / Token invalid"); the media engine calls this (``media.tokens.VmsTokenRenewer``).
+        """
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        current = self.vms_token_info()
+        if current is not None and current.token != stale_token:
+            return
+
+        def schedule() -> None:
+            task = loop.create_task(self._renew_on_request(stale_token), name="milestone-token-renewal-on-request")
+            self._requested_renewals.add(task)
+            task.add_done_callback(self._requested_renewals.discard)
+
+        loop.call_soon_threadsafe(schedule)
+
+    async def _renew_on_request(self, stale_token: str) -> None:
+        try:
+            await self._renew_vms_after_fault(stale_token)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            # The regular schedule keeps retrying; the caller retries its connection with back-off.
+            log.warning("requested vms_token renewal failed: %s: %s", type(exc).__name__, _safe_text(exc))
 
     def _require_lock(self) -> asyncio.Lock:
         if self._renew_lock is None:

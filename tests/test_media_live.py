@@ -18,7 +18,6 @@ from media.frames import DecodedFrame
 from media.live_stream import LiveStream
 from media.stamp import Stamp, read_stamp
 from media.stream_stats import StreamState
-from media.tokens import VmsTokenRenewer
 from milestone.models import Camera, Inventory
 from milestone.session import MilestoneSession
 from simulator import inventory as sim_inventory
@@ -74,41 +73,6 @@ def stamps(frames: list[DecodedFrame]) -> list[Stamp]:
 
 def camera(inventory: Inventory, index: int) -> Camera:
     return inventory.camera(sim_inventory.camera_id(index))
-
-
-class RenewOnRefusal:
-    """The session plus the optional ``media.tokens.VmsTokenRenewer`` hook, built on its public ``renew()``.
-
-    DESIGN.md §4 wants renewal on "Token invalid"; a restarted simulator forgets its tokens. Used only while
-    MilestoneSession does not implement ``request_vms_token_renewal`` itself.
-    """
-
-    def __init__(self, session: MilestoneSession) -> None:
-        self.session = session
-        self.loop = asyncio.get_running_loop()
-        self.requests = 0
-        self.tasks: set[asyncio.Task] = set()
-
-    def current_vms_token(self) -> str:
-        return self.session.current_vms_token()
-
-    def subscribe_vms_token(self, callback):
-        return self.session.subscribe_vms_token(callback)
-
-    def request_vms_token_renewal(self, stale_token: str) -> None:
-        self.requests += 1
-
-        def renew() -> None:
-            if self.session.current_vms_token() == stale_token:
-                task = self.loop.create_task(self.session.renew())
-                self.tasks.add(task)
-                task.add_done_callback(self.tasks.discard)
-
-        self.loop.call_soon_threadsafe(renew)
-
-
-def token_source(session: MilestoneSession):
-    return session if isinstance(session, VmsTokenRenewer) else RenewOnRefusal(session)
 
 
 async def login(sim, user: str = "admin") -> tuple[MilestoneSession, Inventory]:
@@ -223,7 +187,7 @@ async def test_stream_faults_reconnect_and_resume(simulator, engine, kind, error
 async def test_recorder_restart_reconnects(make_simulator, engine):
     sim = make_simulator(cameras=2)
     session, inventory = await login(sim)
-    tokens = token_source(session)
+    tokens = session
     try:
         watcher = Recorder()
         handle = engine.open_live(camera(inventory, 1), tokens, on_state=watcher.on_state)
