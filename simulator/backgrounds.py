@@ -52,9 +52,11 @@ def rgb_to_yuv420(rgb: np.ndarray) -> np.ndarray:
         return plane.reshape(height // 2, 2, width // 2, 2).mean(axis=(1, 3))
 
     out = np.empty((height * 3 // 2, width), dtype=np.uint8)
-    out[:height] = np.clip(np.rint(y), 0, 255)
-    out[height : height + height // 4] = np.clip(np.rint(sub(u)), 0, 255).reshape(height // 4, width)
-    out[height + height // 4 :] = np.clip(np.rint(sub(v)), 0, 255).reshape(height // 4, width)
+    flat = out.reshape(-1)
+    luma, quarter = height * width, height * width // 4
+    flat[:luma] = np.clip(np.rint(y), 0, 255).reshape(-1)
+    flat[luma : luma + quarter] = np.clip(np.rint(sub(u)), 0, 255).reshape(-1)
+    flat[luma + quarter :] = np.clip(np.rint(sub(v)), 0, 255).reshape(-1)
     return out
 
 
@@ -99,8 +101,10 @@ def _drawn_scene(index: int, width: int, height: int) -> np.ndarray:
         k += 1
     draw.rectangle([0, horizon, width, height], fill=(60, 62, 66))
     for lx in range(-(index * 13) % 80, width, 80):
-        draw.rectangle([lx, horizon + (height - horizon) // 2 - 2, lx + 40, horizon + (height - horizon) // 2 + 2],
-                       fill=(235, 235, 235))
+        draw.rectangle(
+            [lx, horizon + (height - horizon) // 2 - 2, lx + 40, horizon + (height - horizon) // 2 + 2],
+            fill=(235, 235, 235),
+        )
     return np.asarray(img, dtype=np.uint8)
 
 

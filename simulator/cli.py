@@ -36,18 +36,35 @@ def add_simulator_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=0, help="management server port; 0 picks a free one")
     parser.add_argument("--cameras", type=int, default=8, help="number of enabled cameras (default 8)")
     parser.add_argument("--fps", type=int, default=15, help="frames per second of every camera (default 15)")
-    parser.add_argument("--token-ttl", type=float, default=3600.0,
-                        help="IDP access token lifetime in seconds (expires_in; default 3600)")
-    parser.add_argument("--vms-token-ttl", type=float, default=14400.0,
-                        help="vms_token lifetime in seconds (SOAP Login TimeToLive; default 14400)")
-    parser.add_argument("--password-file", default=None,
-                        help="file holding the password of users admin and operator (default: generate one)")
-    parser.add_argument("--recorder-ports", default="0,0",
-                        help="ports of the two recording servers, 'A,B' (0 picks a free one)")
-    parser.add_argument("--page-size-limit", type=int, default=0,
-                        help="cap on the REST 'size' paging parameter (0 = none)")
-    parser.add_argument("--timeout-minute-seconds", type=float, default=60.0,
-                        help="TEST ONLY: seconds per minute of manualRecordingTimeoutMinutes (default 60)")
+    parser.add_argument(
+        "--token-ttl",
+        type=float,
+        default=3600.0,
+        help="IDP access token lifetime in seconds (expires_in; default 3600)",
+    )
+    parser.add_argument(
+        "--vms-token-ttl",
+        type=float,
+        default=14400.0,
+        help="vms_token lifetime in seconds (SOAP Login TimeToLive; default 14400)",
+    )
+    parser.add_argument(
+        "--password-file",
+        default=None,
+        help="file holding the password of users admin and operator (default: generate one)",
+    )
+    parser.add_argument(
+        "--recorder-ports", default="0,0", help="ports of the two recording servers, 'A,B' (0 picks a free one)"
+    )
+    parser.add_argument(
+        "--page-size-limit", type=int, default=0, help="cap on the REST 'size' paging parameter (0 = none)"
+    )
+    parser.add_argument(
+        "--timeout-minute-seconds",
+        type=float,
+        default=60.0,
+        help="TEST ONLY: seconds per minute of manualRecordingTimeoutMinutes (default 60)",
+    )
 
 
 def _recorder_ports(text: str) -> tuple[int, int]:
@@ -109,16 +126,21 @@ async def _serve(config: SimulatorConfig) -> None:
         info = await server.start()
         for rs in info["recording_servers"]:
             log.info("%s: ImageServer + RecorderCommandService on %s:%d", rs["name"], rs["host"], rs["port"])
-        log.info("management server (IDP, SOAP, REST) on %s; %d cameras at %d fps",
-                 info["management_url"], config.cameras, config.fps)
+        log.info(
+            "management server (IDP, SOAP, REST) on %s; %d cameras at %d fps",
+            info["management_url"],
+            config.cameras,
+            config.fps,
+        )
         sys.stdout.write(READY_PREFIX + json.dumps(info) + "\n")
         sys.stdout.flush()
         waiter = asyncio.ensure_future(server.wait())
         stopper = asyncio.ensure_future(stop.wait())
         done, _ = await asyncio.wait({waiter, stopper}, return_when=asyncio.FIRST_COMPLETED)
         stopper.cancel()
-        if waiter in done and waiter.exception() is not None:
-            raise waiter.exception()
+        failure = waiter.exception() if waiter in done else None
+        if failure is not None:
+            raise failure
         waiter.cancel()
     finally:
         log.info("shutting down")
@@ -127,8 +149,7 @@ async def _serve(config: SimulatorConfig) -> None:
 
 def run_simulator(args: argparse.Namespace) -> int:
     """Run until SIGTERM/SIGINT; returns the exit code (0 after a clean shutdown, 2 on bad options)."""
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("uvicorn").setLevel(logging.WARNING)
     try:
         config, generated = _config(args)

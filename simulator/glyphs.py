@@ -20,7 +20,10 @@ class TextTiles:
 
     def __init__(self, size: int = 18) -> None:
         self._font = ImageFont.load_default(size=size)
-        ascent, descent = self._font.getmetrics()
+        if isinstance(self._font, ImageFont.FreeTypeFont):
+            ascent, descent = self._font.getmetrics()
+        else:  # Pillow without FreeType: the fixed bitmap font
+            ascent, descent = 11, 2
         self.height = (ascent + descent + 4 + 1) // 2 * 2
         self._cell = (max(round(self._font.getlength(c)) for c in MONO_CHARS) + 1 + 1) // 2 * 2
         self._glyphs: dict[str, np.ndarray] = {}

@@ -24,7 +24,8 @@ HOUR_MS = 3_600_000
 MINUTE_MS = 60_000
 OFFLINE_HOUR_CHANCE = 0.06
 GAP_MINUTES = (2, 3, 5, 8, 12, 20, 30, 50)
-GAP_COUNT_WEIGHTS = ((0, 0.5), (1, 0.35), (2, 0.15))
+GAP_COUNTS = (0, 1, 2)
+GAP_COUNT_WEIGHTS = (0.5, 0.35, 0.15)
 FORCED_GAP_PERIOD_HOURS = 5
 MAX_CHAIN_HOURS = 48
 
@@ -42,8 +43,7 @@ def hour_recordings(camera_index: int, hour: int) -> tuple[Interval, ...]:
     rng = _rng("gaps", camera_index, hour)
     if rng.random() < OFFLINE_HOUR_CHANCE:
         return ()
-    counts, weights = zip(*GAP_COUNT_WEIGHTS, strict=True)
-    count = rng.choices(counts, weights)[0]
+    count = rng.choices(GAP_COUNTS, GAP_COUNT_WEIGHTS)[0]
     if count == 0 and hour % FORCED_GAP_PERIOD_HOURS == camera_index % FORCED_GAP_PERIOD_HOURS:
         count = 1
     gaps: list[Interval] = []

@@ -58,13 +58,15 @@ def idp_routes(ctx: SimulatorContext) -> list[Route]:
 
     async def well_known(request: Request) -> JSONResponse:
         base = str(request.base_url).rstrip("/")
-        return JSONResponse({
-            "ProductVersion": PRODUCT_VERSION,
-            "UnsecureManagementServer": f"{base}/",
-            "SecureManagementServer": f"{base}/",
-            "IdentityProvider": f"{base}/IDP",
-            "ApiGateways": [f"{base}/API/"],
-        })
+        return JSONResponse(
+            {
+                "ProductVersion": PRODUCT_VERSION,
+                "UnsecureManagementServer": f"{base}/",
+                "SecureManagementServer": f"{base}/",
+                "IdentityProvider": f"{base}/IDP",
+                "ApiGateways": [f"{base}/API/"],
+            }
+        )
 
     return [
         Route("/API/IDP/connect/token", token, methods=["POST"]),

@@ -52,7 +52,10 @@ class ImageServerSession:
     """Serves one ImageServer connection until the client leaves, the token expires or the server stops."""
 
     def __init__(
-        self, ctx: SimulatorContext, recorder: SimRecorder, reader: asyncio.StreamReader,
+        self,
+        ctx: SimulatorContext,
+        recorder: SimRecorder,
+        reader: asyncio.StreamReader,
         writer: asyncio.StreamWriter,
     ) -> None:
         self._ctx = ctx
@@ -104,8 +107,9 @@ class ImageServerSession:
         if method == "connect":
             await self._connect(call)
         elif self._camera is None:
-            await self._send(build_method_response(call.request_id, call.method,
-                                                   {"connected": "no", "errorreason": "Not connected"}))
+            await self._send(
+                build_method_response(call.request_id, call.method, {"connected": "no", "errorreason": "Not connected"})
+            )
         elif method == "connectupdate":
             await self._connect_update(call)
         elif self._expired():
@@ -119,8 +123,9 @@ class ImageServerSession:
         elif method in ("goto", "next", "previous"):
             await self._playback(call, method)
         else:
-            await self._send(build_method_response(call.request_id, call.method,
-                                                   {"error": f"Unsupported method {call.method}"}))
+            await self._send(
+                build_method_response(call.request_id, call.method, {"error": f"Unsupported method {call.method}"})
+            )
 
     # ----------------------------------------------------------------------------------------- connect
 
@@ -138,8 +143,9 @@ class ImageServerSession:
         params = parse_connectparam(call.params.get("connectparam", ""))
         camera_guid = call.params.get("cameraid") or params.get("id", "")
         camera = self._ctx.inventory.camera(camera_guid)
-        result = self._authorise(params.get("connectiontoken", ""), call.params.get("username", ""),
-                                 call.params.get("password", ""))
+        result = self._authorise(
+            params.get("connectiontoken", ""), call.params.get("username", ""), call.params.get("password", "")
+        )
         reason = ""
         if isinstance(result, str):
             reason = result
@@ -150,8 +156,9 @@ class ImageServerSession:
         elif not result[0].may_use(camera.index):
             reason = "Access denied: the user has no permission for this camera"
         if reason:
-            await self._send(build_method_response(call.request_id, call.method,
-                                                   {"connected": "no", "errorreason": reason}))
+            await self._send(
+                build_method_response(call.request_id, call.method, {"connected": "no", "errorreason": reason})
+            )
             return
         assert camera is not None and not isinstance(result, str)
         await self._stop_live()
@@ -165,8 +172,9 @@ class ImageServerSession:
         result = self._authorise(params.get("connectiontoken", ""), "", "")
         if isinstance(result, str) or result[0] != self._user:
             reason = result if isinstance(result, str) else "Token belongs to another user"
-            await self._send(build_method_response(call.request_id, call.method,
-                                                   {"connected": "no", "errorreason": reason}))
+            await self._send(
+                build_method_response(call.request_id, call.method, {"connected": "no", "errorreason": reason})
+            )
             return
         self._expires_at = result[1]
         await self._send(build_method_response(call.request_id, call.method, {"connected": "yes"}))
@@ -190,11 +198,14 @@ class ImageServerSession:
         assert self._camera is not None
         index = self._camera.index
         now_ms = int(self._ctx.clock.time() * 1000)
-        return build_live_status(now_ms, {
-            "1": "1" if live else "0",
-            "2": "1" if history.is_motion(index, now_ms) else "0",
-            "3": "1" if self._ctx.timeline.is_recording(index) else "0",
-        })
+        return build_live_status(
+            now_ms,
+            {
+                "1": "1" if live else "0",
+                "2": "1" if history.is_motion(index, now_ms) else "0",
+                "3": "1" if self._ctx.timeline.is_recording(index) else "0",
+            },
+        )
 
     async def _live_loop(self, request_id: int, sub: LiveSubscriber) -> None:
         assert self._camera is not None
@@ -209,18 +220,20 @@ class ImageServerSession:
                     log.info("live stream of %s stopped: vms_token expired", camera_id)
                     self._abort()
                     return
+                timed_out = False
+                frame: LiveFrame | None = None
                 try:
-                    frame: LiveFrame | None | bool = await asyncio.wait_for(sub.get(), STATUS_INTERVAL_S)
+                    frame = await asyncio.wait_for(sub.get(), STATUS_INTERVAL_S)
                 except TimeoutError:
-                    frame = False
+                    timed_out = True
                 now = self._ctx.clock.monotonic()
                 if now - last_status >= STATUS_INTERVAL_S:
                     last_status = now
                     await self._send(self._status(live=True))
+                if timed_out:
+                    continue
                 if frame is None:
                     return
-                if frame is False:
-                    continue
                 await self._send_live_frame(request_id, frame, prev_ms, period_ms)
                 prev_ms = frame.picture_ms
         except (ConnectionError, RuntimeError):
@@ -233,16 +246,23 @@ class ImageServerSession:
         if self._jpeg:
             content, ctype = frame.jpeg or b"", CONTENT_TYPE_JPEG
         else:
-            content = pack_gbd(VideoCodec.H264, frame.sequence_number, frame.key_frame, frame.sync_ms,
-                               frame.picture_ms, frame.h264 or b"")
+            content = pack_gbd(
+                VideoCodec.H264,
+                frame.sequence_number,
+                frame.key_frame,
+                frame.sync_ms,
+                frame.picture_ms,
+                frame.h264 or b"",
+            )
             ctype = CONTENT_TYPE_GBD
         current = frame.picture_ms
         data = build_image_response(request_id, current, prev_ms or current, current + period_ms, ctype, content)
         fault = self._ctx.faults.take(self._camera.id)
         if fault == "malformed_frame":
             head_end = data.index(TERMINATOR)
-            head = data[:head_end].replace(f"Content-length: {len(content)}".encode(),
-                                           f"Content-length: {len(content)}x7".encode())
+            head = data[:head_end].replace(
+                f"Content-length: {len(content)}".encode(), f"Content-length: {len(content)}x7".encode()
+            )
             data = head + data[head_end:]
         elif fault == "close_mid_frame":
             head_end = data.index(TERMINATOR) + len(TERMINATOR)
@@ -269,11 +289,15 @@ class ImageServerSession:
             try:
                 t_ms = int(call.params.get("time", "").strip())
             except ValueError:
-                await self._send(build_method_response(call.request_id, call.method,
-                                                       {"error": "goto needs a numeric <time> in ms"}))
+                await self._send(
+                    build_method_response(call.request_id, call.method, {"error": "goto needs a numeric <time> in ms"})
+                )
                 return
             image = await self._cursor.goto(t_ms)
         else:
             image = await self._cursor.step(forward=method == "next")
-        await self._send(build_image_response(call.request_id, image.current_ms, image.prev_ms, image.next_ms,
-                                              image.content_type, image.content))
+        await self._send(
+            build_image_response(
+                call.request_id, image.current_ms, image.prev_ms, image.next_ms, image.content_type, image.content
+            )
+        )

@@ -53,6 +53,11 @@ class LiveSubscriber:
         self._need_key = not jpeg
         self._closed = False
 
+    @property
+    def queued(self) -> int:
+        """Frames waiting to be sent."""
+        return self._queue.qsize()
+
     def offer(self, frame: LiveFrame) -> None:
         """Queue a frame (loop thread only), dropping to the next key frame when the queue is full."""
         if self._closed or (frame.jpeg if self.jpeg else frame.h264) is None:
@@ -88,9 +93,7 @@ class LiveSubscriber:
 class LiveChannel:
     """The live source of one camera: renders, encodes and broadcasts while it has subscribers."""
 
-    def __init__(
-        self, renderer: SceneRenderer, grid: FrameGrid, clock: Clock, pool: Executor, max_queue: int
-    ) -> None:
+    def __init__(self, renderer: SceneRenderer, grid: FrameGrid, clock: Clock, pool: Executor, max_queue: int) -> None:
         self._renderer = renderer
         self._grid = grid
         self._clock = clock
@@ -111,6 +114,11 @@ class LiveChannel:
     @property
     def subscriber_count(self) -> int:
         return len(self._subs)
+
+    @property
+    def running(self) -> bool:
+        """True while the channel renders and encodes (it has subscribers)."""
+        return self._task is not None and not self._task.done()
 
     def subscribe(self, jpeg: bool) -> LiveSubscriber:
         """Add a subscriber (loop thread); starts the channel when it is the first."""
@@ -225,7 +233,11 @@ class LiveHub:
     """All live channels of the site, created lazily per camera index."""
 
     def __init__(
-        self, renderer_for: Callable[[int], SceneRenderer], grid: FrameGrid, clock: Clock, pool: Executor,
+        self,
+        renderer_for: Callable[[int], SceneRenderer],
+        grid: FrameGrid,
+        clock: Clock,
+        pool: Executor,
         max_queue: int | None = None,
     ) -> None:
         self._renderer_for = renderer_for
@@ -250,8 +262,8 @@ class LiveHub:
         self.channel(sub.camera_index).unsubscribe(sub)
 
     def active_channels(self) -> int:
-        """How many cameras currently encode live video."""
-        return sum(1 for c in self._channels.values() if c.subscriber_count)
+        """How many cameras currently render and encode live video."""
+        return sum(1 for c in self._channels.values() if c.running)
 
     async def close(self) -> None:
         for chan in self._channels.values():

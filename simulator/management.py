@@ -7,6 +7,9 @@ XProtect runs on IIS, where URL paths are case-insensitive (clients send ``/API/
 from __future__ import annotations
 
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from simulator.context import SimulatorContext
@@ -22,6 +25,7 @@ CANONICAL_PATHS = (
     "/ManagementServer/ServerCommandServiceOAuth.svc",
     "/ManagementServer/ServerCommandService.svc",
     "/simulator/faults",
+    "/simulator/status",
 )
 
 
@@ -48,9 +52,20 @@ class CanonicalPaths:
         await self._app(scope, receive, send)
 
 
+def status_route(ctx: SimulatorContext) -> Route:
+    """Test-only ``GET /simulator/status`` (not an XProtect endpoint): ``{"cameras", "live_channels"}``, the
+    number of cameras whose live encoder is running."""
+
+    async def status(_: Request) -> JSONResponse:
+        return JSONResponse({"cameras": ctx.config.cameras, "live_channels": ctx.live.active_channels()})
+
+    return Route("/simulator/status", status, methods=["GET"])
+
+
 def build_management_app(ctx: SimulatorContext) -> ASGIApp:
     """The management server's ASGI app."""
     routes = [
+        status_route(ctx),
         *idp_routes(ctx),
         *soap_login_routes(ctx),
         *RestApi(ctx).routes(),

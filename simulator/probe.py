@@ -27,21 +27,33 @@ SOAP_ENVELOPE = (
 
 def access_token(base_url: str, password: str, username: str = "admin") -> str:
     """Password grant at ``/API/IDP/connect/token``; returns the access token. Raises httpx.HTTPStatusError."""
-    r = httpx.post(f"{base_url}/API/IDP/connect/token", data={
-        "grant_type": "password", "username": username, "password": password, "client_id": "GrantValidatorClient"})
+    r = httpx.post(
+        f"{base_url}/API/IDP/connect/token",
+        data={
+            "grant_type": "password",
+            "username": username,
+            "password": password,
+            "client_id": "GrantValidatorClient",
+        },
+    )
     r.raise_for_status()
     return r.json()["access_token"]
 
 
 def soap_login(base_url: str, bearer: str, instance_id: str | None = None, current: str = "") -> httpx.Response:
     """SOAP ``Login`` on ServerCommandServiceOAuth.svc (renewal when ``current`` is a vms_token)."""
-    body = (f'<Login xmlns="{SERVER_NS}"><instanceId>{instance_id or uuid.uuid4()}</instanceId>'
-            f"<currentToken>{escape(current)}</currentToken></Login>")
+    body = (
+        f'<Login xmlns="{SERVER_NS}"><instanceId>{instance_id or uuid.uuid4()}</instanceId>'
+        f"<currentToken>{escape(current)}</currentToken></Login>"
+    )
     return httpx.post(
         f"{base_url}/ManagementServer/ServerCommandServiceOAuth.svc",
         content=SOAP_ENVELOPE.format(body=body),
-        headers={"Authorization": f"Bearer {bearer}", "Content-Type": "text/xml; charset=utf-8",
-                 "SOAPAction": f"{SERVER_NS}/IServerCommandService/Login"},
+        headers={
+            "Authorization": f"Bearer {bearer}",
+            "Content-Type": "text/xml; charset=utf-8",
+            "SOAPAction": f"{SERVER_NS}/IServerCommandService/Login",
+        },
     )
 
 
@@ -129,6 +141,10 @@ class RawImageServer:
                 if isinstance(msg, ImageFrame):
                     out.append(msg)
         return out
+
+    async def read_raw(self, limit: int = 1 << 16) -> bytes:
+        """Raw bytes from the socket (b"" at end of stream), bypassing the message splitter."""
+        return await self._reader.read(limit)
 
     async def close(self) -> None:
         self._writer.close()

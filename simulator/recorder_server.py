@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import socket
+from http import HTTPStatus
 
 import h11
 
@@ -94,12 +95,13 @@ class RecorderServer:
         conn.receive_data(first)
         try:
             while True:
-                request, body = await self._read_request(conn, reader)
+                request, body = await self._read_request(conn, reader, writer)
                 if request is None:
                     break
                 status, headers, payload = await self._route(request, body)
                 headers = [*headers, ("Content-Length", str(len(payload)))]
-                writer.write(conn.send(h11.Response(status_code=status, headers=headers)))
+                reason = HTTPStatus(status).phrase.encode()
+                writer.write(conn.send(h11.Response(status_code=status, headers=headers, reason=reason)))
                 writer.write(conn.send(h11.Data(data=payload)) if payload else b"")
                 writer.write(conn.send(h11.EndOfMessage()))
                 await writer.drain()
@@ -108,15 +110,23 @@ class RecorderServer:
                 conn.start_next_cycle()
         except h11.RemoteProtocolError as exc:
             with contextlib.suppress(Exception):
-                writer.write(conn.send(h11.Response(status_code=exc.error_status_hint, headers=[
-                    ("Content-Length", "0"), ("Connection", "close")])))
+                writer.write(
+                    conn.send(
+                        h11.Response(
+                            status_code=exc.error_status_hint,
+                            headers=[("Content-Length", "0"), ("Connection", "close")],
+                        )
+                    )
+                )
                 writer.write(conn.send(h11.EndOfMessage()))
                 await writer.drain()
         finally:
             writer.close()
 
     @staticmethod
-    async def _read_request(conn: h11.Connection, reader: asyncio.StreamReader) -> tuple[h11.Request | None, bytes]:
+    async def _read_request(
+        conn: h11.Connection, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> tuple[h11.Request | None, bytes]:
         request = None
         body = bytearray()
         while True:
@@ -129,6 +139,8 @@ class RecorderServer:
                 return None, b""
             if isinstance(event, h11.Request):
                 request = event
+                if conn.client_is_waiting_for_100_continue:  # .NET clients send Expect: 100-continue
+                    writer.write(conn.send(h11.InformationalResponse(status_code=100, headers=[])))
             elif isinstance(event, h11.Data):
                 body += event.data
                 if len(body) > MAX_BODY:

@@ -98,8 +98,9 @@ class RecorderCommandService:
 
     async def _op_SequencesGetTypes(self, call: ET.Element, user: User) -> str:
         self._camera(soap_xml.child_text(call, "deviceId"), user)
-        items = "".join(f"<SequenceType><Id>{guid.lower()}</Id><Name>{name}</Name></SequenceType>"
-                        for guid, name in SEQUENCE_TYPES)
+        items = "".join(
+            f"<SequenceType><Id>{guid.lower()}</Id><Name>{name}</Name></SequenceType>" for guid, name in SEQUENCE_TYPES
+        )
         return f"<SequencesGetTypesResult>{items}</SequencesGetTypesResult>"
 
     async def _op_SequencesGet(self, call: ET.Element, user: User) -> str:
@@ -195,8 +196,10 @@ class RecorderCommandService:
             else:
                 (self._ctx.manual.start if start else self._ctx.manual.stop)(camera.index)
                 code, message = 0, "Success"
-            items.append(f"<ManualRecordingResult><DeviceId>{escape(device_id)}</DeviceId>"
-                         f"<ResultCode>{code}</ResultCode><Message>{message}</Message></ManualRecordingResult>")
+            items.append(
+                f"<ManualRecordingResult><DeviceId>{escape(device_id)}</DeviceId>"
+                f"<ResultCode>{code}</ResultCode><Message>{message}</Message></ManualRecordingResult>"
+            )
         return "".join(items)
 
     async def _op_StartManualRecording(self, call: ET.Element, user: User) -> str:
@@ -209,7 +212,9 @@ class RecorderCommandService:
         items = []
         for device_id, camera in self._manual_targets(call, user):
             active = camera is not None and self._ctx.manual.is_active(camera.index)
-            items.append(f"<ManualRecordingInfo><DeviceId>{escape(device_id)}</DeviceId>"
-                         f"<IsManualRecording>{'true' if active else 'false'}</IsManualRecording>"
-                         "</ManualRecordingInfo>")
+            items.append(
+                f"<ManualRecordingInfo><DeviceId>{escape(device_id)}</DeviceId>"
+                f"<IsManualRecording>{'true' if active else 'false'}</IsManualRecording>"
+                "</ManualRecordingInfo>"
+            )
         return f"<IsManualRecordingResult>{''.join(items)}</IsManualRecordingResult>"

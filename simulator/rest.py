@@ -180,8 +180,12 @@ class RestApi:
         frame_ms = grid.time_of(grid.index_at_or_before(int(self._ctx.clock.time() * 1000)))
         renderer = self._ctx.renderer(cam.index)
         jpeg = await asyncio.get_running_loop().run_in_executor(self._ctx.pool, snapshot_jpeg, renderer, frame_ms)
-        return JSONResponse({"result": {
-            "frameDateTime": format_time(frame_ms),
-            "jpegDataAsBase64": base64.b64encode(jpeg).decode("ascii"),
-            "state": "Success",
-        }})
+        return JSONResponse(
+            {
+                "result": {
+                    "frameDateTime": format_time(frame_ms),
+                    "jpegDataAsBase64": base64.b64encode(jpeg).decode("ascii"),
+                    "state": "Success",
+                }
+            }
+        )

@@ -86,13 +86,18 @@ def clock_text(t_ms: int) -> str:
 class SceneRenderer:
     """Draws frames of one camera; ``render(t_ms)`` returns a new yuv420p array ``(H * 3 // 2, W)``."""
 
-    def __init__(self, camera_index: int, label: str, width: int = 640, height: int = 360, tiles: TextTiles | None = None):
+    def __init__(
+        self, camera_index: int, label: str, width: int = 640, height: int = 360, tiles: TextTiles | None = None
+    ):
         self.camera_index = camera_index
         self.width, self.height = width, height
         self._bg = camera_background(camera_index, width, height)
         self._movers = _movers(camera_index)
-        self._masks = {(m.width, m.height): (_disc(m.width, m.height), _disc(m.width // 2, m.height // 2))
-                       for m in self._movers if m.circle}
+        self._masks = {
+            (m.width, m.height): (_disc(m.width, m.height), _disc(m.width // 2, m.height // 2))
+            for m in self._movers
+            if m.circle
+        }
         self._tiles = tiles or TextTiles(max(12, height // 20))
         self._label = self._tiles.line(f"CAM {camera_index:02d} | {label}")
         self._utc = self._tiles.line(" UTC")
@@ -101,8 +106,11 @@ class SceneRenderer:
 
     def _planes(self, buf: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         h, w = self.height, self.width
-        q = h // 4
-        return buf[:h], buf[h : h + q].reshape(h // 2, w // 2), buf[h + q :].reshape(h // 2, w // 2)
+        flat = buf.reshape(-1)
+        luma, quarter = h * w, h * w // 4
+        u = flat[luma : luma + quarter].reshape(h // 2, w // 2)
+        v = flat[luma + quarter :].reshape(h // 2, w // 2)
+        return flat[:luma].reshape(h, w), u, v
 
     def _box(self, planes: tuple[np.ndarray, np.ndarray, np.ndarray], x: int, y: int, tile: np.ndarray) -> None:
         luma, u, v = planes

@@ -65,8 +65,9 @@ class SimulatorServer:
         endpoints = [(cfg.host, s.getsockname()[1]) for s in rec_socks]
         inventory = build_inventory(cfg.cameras, endpoints)
         self._pool = ThreadPoolExecutor(max_workers=cfg.encode_threads, thread_name_prefix="sim-encode")
-        manual = ManualRecordings(self.clock, {c.index: c.manual_timeout_minutes for c in inventory.cameras},
-                                  cfg.minute_s)
+        manual = ManualRecordings(
+            self.clock, {c.index: c.manual_timeout_minutes for c in inventory.cameras}, cfg.minute_s
+        )
         grid = FrameGrid(cfg.fps)
         ctx = SimulatorContext(
             config=cfg,
@@ -87,8 +88,15 @@ class SimulatorServer:
             server = RecorderServer(ctx, rec)
             await server.start(sock)
             self._recorders.append(server)
-        config = uvicorn.Config(build_management_app(ctx), log_level="warning", access_log=False, lifespan="off",
-                                http="h11", ws="none", timeout_graceful_shutdown=2)
+        config = uvicorn.Config(
+            build_management_app(ctx),
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            http="h11",
+            ws="none",
+            timeout_graceful_shutdown=2,
+        )
         self._uvicorn = _EmbeddedUvicorn(config)
         self._uvicorn_task = loop.create_task(self._uvicorn.serve(sockets=[mgmt_sock]), name="management")
         while not self._uvicorn.started:
@@ -99,8 +107,9 @@ class SimulatorServer:
         mgmt_port = mgmt_sock.getsockname()[1]
         return {
             "management_url": f"http://{cfg.host}:{mgmt_port}",
-            "recording_servers": [{"id": r.id, "name": r.name, "host": r.host, "port": r.port}
-                                  for r in inventory.recorders],
+            "recording_servers": [
+                {"id": r.id, "name": r.name, "host": r.host, "port": r.port} for r in inventory.recorders
+            ],
             "password_file": cfg.password_file,
             "cameras": cfg.cameras,
         }

@@ -69,8 +69,9 @@ def envelope(body_xml: str) -> bytes:
     ).encode()
 
 
-def fault(faultstring: str, error_number: str = "", sub_error_number: int | None = None,
-          code: str = "soap:Server") -> bytes:
+def fault(
+    faultstring: str, error_number: str = "", sub_error_number: int | None = None, code: str = "soap:Server"
+) -> bytes:
     """A SOAP fault envelope with the vendor's ``detail`` shape (MILESTONE_PROTOCOL.md §4)."""
     detail = f"<ErrorNumber>{escape(error_number)}</ErrorNumber>" if error_number else "<ErrorNumber />"
     if sub_error_number is not None:

@@ -15,16 +15,21 @@ def test_vendor_rest_sample_flow(simulator):
     base = simulator.management_url
     payload = f"grant_type=password&username=admin&password={simulator.password}&client_id=GrantValidatorClient"
     with httpx.Client() as session:
-        r = session.post(f"{base}/IDP/connect/token", content=payload,
-                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+        r = session.post(
+            f"{base}/IDP/connect/token", content=payload, headers={"Content-Type": "application/x-www-form-urlencoded"}
+        )
         assert r.status_code == 200
         token_response = r.json()
         assert token_response["token_type"] == "Bearer"
         assert token_response["expires_in"] == 3600
         assert token_response["scope"] == "managementserver"
         assert token_response["access_token"].count(".") == 2  # looks like a JWT
-        r = session.request("GET", f"{base}/api/rest/v1/cameras",
-                            headers={"Authorization": "Bearer " + token_response["access_token"]}, content="")
+        r = session.request(
+            "GET",
+            f"{base}/api/rest/v1/cameras",
+            headers={"Authorization": "Bearer " + token_response["access_token"]},
+            content="",
+        )
         assert r.status_code == 200
         cameras = r.json()["array"]
         assert len(cameras) == 8 and all("id" in c and "relations" in c for c in cameras)
@@ -32,8 +37,12 @@ def test_vendor_rest_sample_flow(simulator):
 
 def test_gateway_path_and_bad_credentials(simulator):
     base = simulator.management_url
-    good = {"grant_type": "password", "username": "operator", "password": simulator.password,
-            "client_id": "GrantValidatorClient"}
+    good = {
+        "grant_type": "password",
+        "username": "operator",
+        "password": simulator.password,
+        "client_id": "GrantValidatorClient",
+    }
     assert httpx.post(f"{base}/API/IDP/connect/token", data=good).status_code == 200
     bad = httpx.post(f"{base}/API/IDP/connect/token", data={**good, "password": "wrong"})
     assert bad.status_code == 400
@@ -77,8 +86,15 @@ def test_soap_login_refuses_missing_and_bad_bearer(simulator):
 def test_expired_tokens_are_refused(make_simulator):
     sim = make_simulator(cameras=2, token_ttl=1.5, vms_token_ttl=2.0)
     base = sim.management_url
-    r = httpx.post(f"{base}/API/IDP/connect/token", data={
-        "grant_type": "password", "username": "admin", "password": sim.password, "client_id": "GrantValidatorClient"})
+    r = httpx.post(
+        f"{base}/API/IDP/connect/token",
+        data={
+            "grant_type": "password",
+            "username": "admin",
+            "password": sim.password,
+            "client_id": "GrantValidatorClient",
+        },
+    )
     assert r.json()["expires_in"] == 1
     bearer = r.json()["access_token"]
     assert httpx.get(f"{base}/api/rest/v1/cameras", headers={"Authorization": f"Bearer {bearer}"}).status_code == 200
@@ -87,8 +103,9 @@ def test_expired_tokens_are_refused(make_simulator):
     time.sleep(1.7)
     r = httpx.get(f"{base}/api/rest/v1/cameras", headers={"Authorization": f"Bearer {bearer}"})
     assert r.status_code == 401
-    assert r.json() == {"error": {"httpCode": 401, "details": [
-        {"errorText": "Token validation failed: the token is expired."}]}}
+    assert r.json() == {
+        "error": {"httpCode": 401, "details": [{"errorText": "Token validation failed: the token is expired."}]}
+    }
     r = soap_login(base, bearer, current=token)
     assert r.status_code == 401 and "expired" in r.text
     # A fresh access token renews the vms_token; the old vms_token is still inside its own lifetime.

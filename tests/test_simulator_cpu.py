@@ -24,9 +24,8 @@ MEASURE_S = 10.0
 async def _count_frames(conn: RawImageServer, counts: list[int], slot: int, stop: asyncio.Event) -> None:
     # Read raw bytes and split them with the codec: the cheapest honest reader (no decoding).
     splitter = ResponseReader()
-    reader = conn._reader
     while not stop.is_set():
-        data = await reader.read(1 << 16)
+        data = await conn.read_raw()
         if not data:
             return
         counts[slot] += sum(isinstance(m, ImageFrame) for m in splitter.feed(data))
@@ -61,7 +60,9 @@ async def test_cpu_for_16_live_cameras(make_simulator):
     elapsed = t1 - t0
     cpu_s = (cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)
     rates = [(a - b) / elapsed for a, b in zip(after, before, strict=True)]
-    print(f"\nsimulator CPU, {CAMERAS} cameras live at {FPS} fps: {cpu_s / elapsed:.2f} cores "
-          f"({100 * cpu_s / elapsed:.0f}% of one core) over {elapsed:.1f} s; "
-          f"delivered {min(rates):.1f}..{max(rates):.1f} fps per camera")
+    print(
+        f"\nsimulator CPU, {CAMERAS} cameras live at {FPS} fps: {cpu_s / elapsed:.2f} cores "
+        f"({100 * cpu_s / elapsed:.0f}% of one core) over {elapsed:.1f} s; "
+        f"delivered {min(rates):.1f}..{max(rates):.1f} fps per camera"
+    )
     assert min(rates) >= 0.8 * FPS, rates

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import itertools
 import time
 
 import av
@@ -54,7 +55,7 @@ async def test_live_h264_frames_decode_and_carry_their_stamp(simulator, token):
     times = [f.current_ms for f in frames]
     assert times == sorted(set(times)), "strictly increasing"
     assert all(f.picture_ms == f.current_ms for f in frames)
-    assert max(b - a for a, b in zip(times, times[1:], strict=False)) <= 2 * 67
+    assert max(b - a for a, b in itertools.pairwise(times)) <= 2 * 67
     keys = [f for f in frames if f.key_frame]
     assert len(keys) >= 2 and all(k.sync_ms == k.picture_ms for k in keys)
     assert all(k.picture_ms % 1000 == 0 for k in keys[1:]), "key frames on whole seconds"
@@ -76,7 +77,7 @@ async def test_live_status_packages_arrive_about_every_second(simulator, token):
     finally:
         await conn.close()
     assert all(s.items.get("1") == "1" and "3" in s.items for _, s in statuses)
-    gaps = [b[0] - a[0] for a, b in zip(statuses, statuses[1:], strict=False)]
+    gaps = [b[0] - a[0] for a, b in itertools.pairwise(statuses)]
     assert all(0.6 < g < 1.6 for g in gaps), gaps
 
 
@@ -92,11 +93,23 @@ async def test_live_jpeg_mode(simulator, token):
         assert read_stamp(image) == Stamp(5, f.current_ms)
 
 
-async def test_two_subscribers_share_one_encoder(simulator, token):
-    a = await _live(simulator, 3, token)
-    b = await _live(simulator, 3, token)
+async def _live_channels(sim) -> int:
+    async with httpx.AsyncClient() as client:
+        return (await client.get(f"{sim.management_url}/simulator/status")).json()["live_channels"]
+
+
+async def test_two_subscribers_share_one_encoder_that_stops_after_the_last(make_simulator):
+    sim = make_simulator(cameras=4)
+    vms = await asyncio.to_thread(vms_token, sim.management_url, sim.password)
+    assert await _live_channels(sim) == 0
+    a = await _live(sim, 1, vms)
+    b = await _live(sim, 1, vms)
     try:
         fa, fb = await asyncio.gather(a.frames(30), b.frames(30))
+        assert await _live_channels(sim) == 1
+        await a.close()
+        more = await b.frames(5)
+        assert await _live_channels(sim) == 1, "still one subscriber"
     finally:
         await a.close()
         await b.close()
@@ -104,6 +117,27 @@ async def test_two_subscribers_share_one_encoder(simulator, token):
     common = [f for f in fb if f.current_ms in by_time]
     assert len(common) >= 20
     assert all(by_time[f.current_ms] == f.payload for f in common), "the same bytes: one broadcast encoder"
+    assert more[-1].current_ms > fa[-1].current_ms
+    for _ in range(50):
+        if await _live_channels(sim) == 0:
+            break
+        await asyncio.sleep(0.05)
+    assert await _live_channels(sim) == 0, "the encoder stops when the last subscriber leaves"
+
+
+async def test_stop_ends_the_live_stream(simulator, token):
+    conn = await _live(simulator, 2, token)
+    try:
+        await conn.frames(3)
+        await conn.send("stop")
+        while not isinstance(msg := await conn.message(), MethodResponse):
+            assert msg is not None
+        assert msg.method == "stop"
+        with pytest.raises(TimeoutError):
+            while True:  # statuses would be fine, images are not
+                assert not isinstance(await conn.message(timeout=0.6), ImageFrame)
+    finally:
+        await conn.close()
 
 
 async def test_connect_refusals(simulator, token):
@@ -132,8 +166,9 @@ async def test_connect_refusals(simulator, token):
 
 async def _arm(sim, kind: str, index: int) -> None:
     async with httpx.AsyncClient() as client:
-        r = await client.post(f"{sim.management_url}/simulator/faults",
-                              json={"kind": kind, "camera_id": camera_id(index), "count": 1})
+        r = await client.post(
+            f"{sim.management_url}/simulator/faults", json={"kind": kind, "camera_id": camera_id(index), "count": 1}
+        )
         assert r.status_code == 200
 
 
@@ -147,8 +182,9 @@ async def test_fault_malformed_frame(simulator, token):
         await conn.close()
     async with httpx.AsyncClient() as client:
         assert (await client.get(f"{simulator.management_url}/simulator/faults")).json() == {"armed": {}}
-        bad = await client.post(f"{simulator.management_url}/simulator/faults", json={"kind": "nope",
-                                                                                       "camera_id": camera_id(4)})
+        bad = await client.post(
+            f"{simulator.management_url}/simulator/faults", json={"kind": "nope", "camera_id": camera_id(4)}
+        )
         assert bad.status_code == 400
 
 
@@ -199,7 +235,8 @@ async def test_live_stops_when_the_vms_token_expires_unless_renewed(make_simulat
 
     try:
         (closed_after, seen), (answer, frames) = await asyncio.gather(
-            drain_until_closed(expiring), renew_then_watch(renewed))
+            drain_until_closed(expiring), renew_then_watch(renewed)
+        )
     finally:
         await expiring.close()
         await renewed.close()

@@ -46,10 +46,14 @@ def _port(sim, index: int) -> int:
 
 def _sequences(sim, token, index, kind, start, end, max_count=1000):
     port = _port(sim, index)
-    r = recorder_call("127.0.0.1", port, "SequencesGet",
-                      f"<token>{token}</token><deviceId>{camera_id(index)}</deviceId>"
-                      f"<sequenceType>{kind.lower()}</sequenceType><minTime>{format_time(start)}</minTime>"
-                      f"<maxTime>{format_time(end)}</maxTime><maxCount>{max_count}</maxCount>")
+    r = recorder_call(
+        "127.0.0.1",
+        port,
+        "SequencesGet",
+        f"<token>{token}</token><deviceId>{camera_id(index)}</deviceId>"
+        f"<sequenceType>{kind.lower()}</sequenceType><minTime>{format_time(start)}</minTime>"
+        f"<maxTime>{format_time(end)}</maxTime><maxCount>{max_count}</maxCount>",
+    )
     assert r.status_code == 200, r.text
     entries = _find_all(r.text, "SequenceEntry")
     for e in entries:
@@ -97,15 +101,18 @@ def test_jpeg_get_at_inside_and_outside_recordings(simulator, token):
     assert read_stamp(image) == Stamp(3, frame_ms)
     gap = (seqs[0][1] + seqs[1][0]) // 2
     body = f"<token>{token}</token><deviceId>{camera_id(3)}</deviceId><time>{format_time(gap)}</time>"
-    result = _find_all(recorder_call("127.0.0.1", simulator.recorder_ports[0], "JPEGGetAt", body).text,
-                       "JPEGGetAtResult")[0]
+    result = _find_all(
+        recorder_call("127.0.0.1", simulator.recorder_ports[0], "JPEGGetAt", body).text, "JPEGGetAtResult"
+    )[0]
     assert _text(result, "Time") == "0001-01-01T00:00:00" and _text(result, "Data") == ""
 
 
 def _manual(sim, token, operation, index):
     port = _port(sim, index)
-    body = (f'<token>{token}</token><deviceIds xmlns:a="http://microsoft.com/wsdl/types/">'
-            f"<a:guid>{camera_id(index)}</a:guid></deviceIds>")
+    body = (
+        f'<token>{token}</token><deviceIds xmlns:a="http://microsoft.com/wsdl/types/">'
+        f"<a:guid>{camera_id(index)}</a:guid></deviceIds>"
+    )
     r = recorder_call("127.0.0.1", port, operation, body)
     assert r.status_code == 200, r.text
     return r.text
@@ -118,7 +125,10 @@ def test_manual_recording_is_idempotent_and_stops_after_the_camera_timeout(make_
     for _ in range(2):
         result = _find_all(_manual(sim, token, "StartManualRecording", 1), "ManualRecordingResult")[0]
         assert (_text(result, "DeviceId"), _text(result, "ResultCode"), _text(result, "Message")) == (
-            camera_id(1), "0", "Success")
+            camera_id(1),
+            "0",
+            "Success",
+        )
     started = time.time()
     info = _find_all(_manual(sim, token, "IsManualRecording", 1), "ManualRecordingInfo")[0]
     assert _text(info, "IsManualRecording") == "true"
@@ -147,16 +157,27 @@ def test_faults(simulator, token):
     assert _fault(recorder_call("127.0.0.1", port, "SequencesGetTypes", device)) == ("No token supplied", "1")
     bearer = access_token(simulator.management_url, simulator.password)
     assert _fault(recorder_call("127.0.0.1", port, "SequencesGetTypes", f"<token>{bearer}</token>{device}")) == (
-        "Token invalid", "2")
+        "Token invalid",
+        "2",
+    )
     operator = vms_token(simulator.management_url, simulator.password, username="operator")
-    text, _ = _fault(recorder_call("127.0.0.1", simulator.recorder_ports[1], "IsManualRecording",
-                                   f"<token>{operator}</token><deviceIds><guid>{camera_id(7)}</guid></deviceIds>"))
+    text, _ = _fault(
+        recorder_call(
+            "127.0.0.1",
+            simulator.recorder_ports[1],
+            "IsManualRecording",
+            f"<token>{operator}</token><deviceIds><guid>{camera_id(7)}</guid></deviceIds>",
+        )
+    )
     assert "permission" in text
     text, _ = _fault(recorder_call("127.0.0.1", port, "StartRecording", f"<token>{token}</token>{device}"))
     assert text == "Method 'StartRecording' not supported"
     types = recorder_call("127.0.0.1", port, "SequencesGetTypes", f"<token>{token}</token>{device}")
     assert {_text(t, "Name") for t in _find_all(types.text, "SequenceType")} == {
-        "RecordingSequence", "MotionSequence", "RecordingWithTriggerSequence"}
+        "RecordingSequence",
+        "MotionSequence",
+        "RecordingWithTriggerSequence",
+    }
 
 
 def test_expired_vms_token_is_invalid(make_simulator):
@@ -166,4 +187,6 @@ def test_expired_vms_token_is_invalid(make_simulator):
     assert recorder_call("127.0.0.1", sim.recorder_ports[0], "SequencesGetTypes", body).status_code == 200
     time.sleep(1.2)
     assert _fault(recorder_call("127.0.0.1", sim.recorder_ports[0], "SequencesGetTypes", body)) == (
-        "Token invalid", "2")
+        "Token invalid",
+        "2",
+    )

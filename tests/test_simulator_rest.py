@@ -17,8 +17,9 @@ from simulator.probe import access_token
 @pytest.fixture(scope="module")
 def rest(simulator):
     token = access_token(simulator.management_url, simulator.password)
-    client = httpx.Client(base_url=simulator.management_url + "/api/rest/v1",
-                          headers={"Authorization": f"Bearer {token}"})
+    client = httpx.Client(
+        base_url=simulator.management_url + "/api/rest/v1", headers={"Authorization": f"Bearer {token}"}
+    )
     yield client
     client.close()
 
@@ -27,14 +28,32 @@ def test_camera_fields_and_join_to_recording_server(rest, simulator):
     cameras = rest.get("/cameras").json()["array"]
     assert [c["id"] for c in cameras] == [camera_id(i) for i in range(8)]
     cam = cameras[0]
-    for name in ("id", "name", "displayName", "shortName", "description", "enabled", "channel", "createdDate",
-                 "lastModified", "gisPoint", "recordingEnabled", "recordingFramerate", "prebufferEnabled",
-                 "prebufferSeconds", "manualRecordingTimeoutEnabled", "manualRecordingTimeoutMinutes", "ptzEnabled",
-                 "recordingStorage"):
+    for name in (
+        "id",
+        "name",
+        "displayName",
+        "shortName",
+        "description",
+        "enabled",
+        "channel",
+        "createdDate",
+        "lastModified",
+        "gisPoint",
+        "recordingEnabled",
+        "recordingFramerate",
+        "prebufferEnabled",
+        "prebufferSeconds",
+        "manualRecordingTimeoutEnabled",
+        "manualRecordingTimeoutMinutes",
+        "ptzEnabled",
+        "recordingStorage",
+    ):
         assert name in cam, name
     assert cam["manualRecordingTimeoutEnabled"] is True and cam["manualRecordingTimeoutMinutes"] in (5, 15)
-    assert cam["relations"] == {"parent": {"type": "hardware", "id": hardware_id(0)},
-                                "self": {"type": "cameras", "id": camera_id(0)}}
+    assert cam["relations"] == {
+        "parent": {"type": "hardware", "id": hardware_id(0)},
+        "self": {"type": "cameras", "id": camera_id(0)},
+    }
     assert {c["name"].split(" - ")[0] for c in cameras} == {"DUBAI_POLICE", "METRO", "BUS", "OTHER"}
     assert any(c["ptzEnabled"] for c in cameras)
     hw = rest.get(f"/hardware/{cam['relations']['parent']['id']}").json()["data"]
@@ -110,8 +129,11 @@ def test_jpeg_get_live_task_and_403_for_operator(simulator, rest):
     stamp = read_stamp(next(av.open(io.BytesIO(jpeg)).decode(video=0)).to_ndarray(format="rgb24"))
     assert stamp is not None and stamp.camera_index == 7
     operator = access_token(simulator.management_url, simulator.password, username="operator")
-    r = httpx.post(f"{simulator.management_url}/api/rest/v1/cameras/{camera_id(7)}?task=JpegGetLive",
-                   headers={"Authorization": f"Bearer {operator}"}, json={})
+    r = httpx.post(
+        f"{simulator.management_url}/api/rest/v1/cameras/{camera_id(7)}?task=JpegGetLive",
+        headers={"Authorization": f"Bearer {operator}"},
+        json={},
+    )
     assert r.status_code == 403
     assert r.json()["error"]["details"][0]["errorTextId"] == "VMO61008"
     # The operator still SEES every camera over REST.

@@ -3,6 +3,8 @@ scene stamp, encoder. No sockets; clocks are ManualClock."""
 
 from __future__ import annotations
 
+import itertools
+
 import av
 import numpy as np
 import pytest
@@ -10,7 +12,8 @@ import pytest
 from media.encoder import H264Encoder, JpegEncoder
 from media.stamp import Stamp, read_stamp
 from milestone.clock import ManualClock
-from simulator import history, inventory
+from simulator import backgrounds, history, inventory
+from simulator.live import LiveFrame, LiveSubscriber
 from simulator.manual import ManualRecordings
 from simulator.scene import SceneRenderer
 from simulator.soap_xml import format_time, parse_time
@@ -37,7 +40,7 @@ def test_history_is_deterministic_and_has_gaps_every_day():
         day = history.recording_sequences(cam, T0 - 24 * HOUR, T0)
         assert day == history.recording_sequences(cam, T0 - 24 * HOUR, T0)
         assert len(day) >= 4, f"camera {cam} has only {len(day) - 1} gaps in 24 h"
-        gaps = [b2 - e1 for (_, e1), (b2, _) in zip(day, day[1:], strict=False)]
+        gaps = [b2 - e1 for (_, e1), (b2, _) in itertools.pairwise(day)]
         assert all(g > 0 for g in gaps)
         assert min(gaps) < 15 * 60_000 and max(gaps) > 15 * 60_000, "gap lengths should vary"
         # Sequences are maximal: nothing recorded just outside them.
@@ -112,7 +115,7 @@ def test_timeline_gop_is_closed_and_at_most_one_second():
 
 def test_manual_recording_is_idempotent_and_times_out():
     clock = ManualClock(wall=T0 / 1000)
-    timeline, manual = _timeline(clock, minute_s=1.0)  # camera 0: 5 "minutes" = 5 s
+    _, manual = _timeline(clock, minute_s=1.0)  # camera 0: 5 "minutes" = 5 s
     assert manual.start(0) and not manual.start(0)
     clock.advance(3)
     assert manual.is_active(0)
@@ -145,6 +148,15 @@ def test_iso_times_have_seven_fraction_digits_and_parse_back():
     assert parse_time("2026-09-21T14:13:20") == T0
 
 
+def test_drawn_scene_fallback_and_yuv_conversion():
+    rgb = backgrounds._drawn_scene(3, 640, 360)
+    assert rgb.shape == (360, 640, 3) and rgb.std() > 20, "a scene, not a flat colour"
+    yuv = backgrounds.rgb_to_yuv420(rgb)
+    assert yuv.shape == (540, 640) and yuv[:360].min() >= 16 and yuv[:360].max() <= 235
+    white = backgrounds.rgb_to_yuv420(np.full((2, 2, 3), 255, np.uint8))
+    assert white.ravel().tolist() == [235, 235, 235, 235, 128, 128]
+
+
 def test_rendered_frames_carry_the_stamp_through_h264():
     renderer = SceneRenderer(5, inventory.camera_name(5))
     encoder = H264Encoder(640, 360, 15)
@@ -162,3 +174,23 @@ def test_rendered_frames_carry_the_stamp_through_h264():
     image = next(av.open(__import__("io").BytesIO(jpeg)).decode(video=0)).to_ndarray(format="rgb24")
     assert read_stamp(image) == Stamp(5, T0)
     assert not np.array_equal(renderer.render(T0), SceneRenderer(6, "x").render(T0)), "cameras differ"
+
+
+def _live_frame(t: int, key: bool) -> LiveFrame:
+    return LiveFrame(t, t - t % 1000, key, t % 65536, b"x", None)
+
+
+async def test_slow_live_subscriber_drops_to_the_next_key_frame():
+    sub = LiveSubscriber(camera_index=0, jpeg=False, max_queue=4)
+    sub.offer(_live_frame(T0 + 33, key=False))  # a new H.264 subscriber waits for a key frame
+    assert sub.dropped == 1
+    for i in range(4):
+        sub.offer(_live_frame(T0 + 1000 + i * 67, key=i == 0))
+    sub.offer(_live_frame(T0 + 1300, key=False))  # queue full: everything queued goes, wait for a key
+    sub.offer(_live_frame(T0 + 1367, key=False))
+    sub.offer(_live_frame(T0 + 2000, key=True))
+    sub.offer(_live_frame(T0 + 2067, key=False))
+    assert sub.queued == 2 and sub.dropped == 1 + 4 + 2
+    assert [(await sub.get()).picture_ms for _ in range(2)] == [T0 + 2000, T0 + 2067]
+    sub.close()
+    assert await sub.get() is None
