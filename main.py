@@ -31,20 +31,23 @@ def main(argv: list[str] | None = None) -> int:
     """Parse ``argv`` and run the chosen subcommand; returns the process exit code."""
     multiprocessing.freeze_support()
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list or args_list[0].startswith("-") and args_list[0] not in ("-h", "--help"):
+    if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help")):
         args_list.insert(0, "gui")
     args = build_parser().parse_args(args_list)
     if args.command == "simulator":
         from simulator.cli import run_simulator
 
         return run_simulator(args)
+    # The composition root: the app layer gets the widget layer's window factory, never imports it.
+    from widgets.shell import create_main_window
+
     if args.command == "demo":
         from app.cli import run_demo
 
-        return run_demo(args)
+        return run_demo(args, create_main_window)
     from app.cli import run_gui
 
-    return run_gui(args)
+    return run_gui(args, create_main_window)
 
 
 if __name__ == "__main__":

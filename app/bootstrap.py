@@ -9,12 +9,16 @@ shuts down cleanly: save settings, close streams, close the session, cancel pend
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
+import signal
 import sys
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import qasync
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from media.engine import MediaEngine
@@ -25,6 +29,10 @@ from .i18n import install_translators
 from .settings import Settings
 from .viewmodels import MainViewModel
 from .viewmodels.login import SessionFactory, default_session_factory
+
+# (QApplication, MainViewModel) -> the main window (a QMainWindow with ``sigCloseRequested``); main.py passes
+# ``widgets.shell.create_main_window`` so that the app layer never imports widgets.
+WindowFactory = Callable[[Any, Any], Any]
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +85,26 @@ class Runtime:
         self.vm = MainViewModel(
             settings, credentials, self.engine, clock=clock, session_factory=session_factory, restore_wall=restore_wall
         )
+        self.quit_requested = asyncio.Event()
+        self._old_handlers: dict[int, Any] = {}
+        self._wakeup: QTimer | None = None
         self._closed = False
+
+    def install_signal_handlers(self) -> None:
+        """Make SIGINT (Ctrl-C) and SIGTERM (service stop) set ``quit_requested`` for a clean shutdown.
+
+        Python runs signal handlers only between bytecodes, so a 250 ms timer wakes the interpreter while Qt
+        idles in C++.
+        """
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            self._old_handlers[signum] = signal.signal(signum, self._on_signal)
+        self._wakeup = QTimer()
+        self._wakeup.timeout.connect(lambda: None)
+        self._wakeup.start(250)
+
+    def _on_signal(self, signum: int, _frame: Any) -> None:
+        log.info("signal %d received: shutting down", signum)
+        self.loop.call_soon_threadsafe(self.quit_requested.set)
 
     def run(self, main: Coroutine[Any, Any, Any]) -> Any:
         """Run ``main`` on the qasync loop, then shut down (also when it raises); returns ``main``'s result."""
@@ -106,11 +133,28 @@ class Runtime:
                 await asyncio.gather(*pending, return_exceptions=True)
 
     def close(self) -> None:
-        """Release the loop (after ``run``); the QApplication stays for the process."""
+        """Release the loop and the view-models (after ``run``) on the GUI thread; the QApplication stays.
+
+        Every QObject of this runtime is destroyed here, on the GUI thread. Left to Python's cyclic garbage
+        collector they could be destroyed on whichever thread happens to collect (an engine thread), and a
+        QObject destroyed off its thread leaves its Qt timers registered ("Timers cannot be stopped from
+        another thread"): the next timer event then hits freed memory. qasync's timer object keeps a Qt timer
+        for every asyncio handle scheduled and later cancelled, so it is deleted explicitly.
+        """
         if self._closed:
             return
         self._closed = True
+        if self._wakeup is not None:
+            self._wakeup.stop()
+            self._wakeup = None
+        for signum, handler in self._old_handlers.items():
+            signal.signal(signum, handler)
         self.engine.stop()  # no-op when shutdown already stopped it
-        self.vm.deleteLater()
+        qasync_timer = getattr(self.loop, "_timer", None)  # qasync._SimpleTimer (a private attribute)
         self.loop.close()
         asyncio.set_event_loop(None)
+        if isinstance(qasync_timer, QObject) and shiboken6.isValid(qasync_timer):
+            shiboken6.delete(qasync_timer)
+        self.vm.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        gc.collect()

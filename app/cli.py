@@ -1,17 +1,16 @@
 """Command line of the operator application: ``main.py gui`` and ``main.py demo``.
 
-This module is the GUI's composition root: it builds the runtime (app layer) and the main window (widget
-layer, through ``widgets.shell`` only); view-models never import widgets.
+It builds the runtime (app layer); the main window comes from a factory that ``main.py``, the composition
+root, passes in (``widgets.shell.create_main_window``), so that the app layer never imports widgets.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 from pathlib import Path
 
-from .bootstrap import Runtime, configure_logging
+from .bootstrap import Runtime, WindowFactory, configure_logging
 from .credentials import CredentialStore
 from .settings import Settings
 from .viewmodels import Layout
@@ -53,8 +52,10 @@ def read_password_file(path: Path) -> str:
     return text.splitlines()[0] if text else ""
 
 
-def run_gui(args: argparse.Namespace) -> int:
+def run_gui(args: argparse.Namespace, create_main_window: WindowFactory) -> int:
     """Run the operator application; returns the process exit code.
+
+    ``create_main_window(app, vm)`` builds the main window for the main view-model.
 
     Without ``--server``/``--user``/``--password-file`` the login dialog opens pre-filled from the settings and
     the keyring. With them, the application logs in directly (the password from the file or, failing that,
@@ -75,12 +76,12 @@ def run_gui(args: argparse.Namespace) -> int:
             return 2
     credentials = CredentialStore()
     runtime = Runtime(settings, credentials)
+    runtime.install_signal_handlers()
     window = create_main_window(runtime.app, runtime.vm)
     direct = bool(args.server or args.user or args.password_file)
 
     async def main() -> int:
-        closed = asyncio.Event()
-        window.sigCloseRequested.connect(closed.set)
+        window.sigCloseRequested.connect(runtime.quit_requested.set)
         window.show()
         login = runtime.vm.login
         secret = password or (login.saved_password() if direct else "")
@@ -92,7 +93,7 @@ def run_gui(args: argparse.Namespace) -> int:
             window.show_login()
         if args.layout:
             runtime.vm.wall.set_layout(Layout.parse(args.layout))
-        await closed.wait()
+        await runtime.quit_requested.wait()
         return 0
 
     return run_logged(runtime, main())
@@ -107,16 +108,9 @@ def run_logged(runtime: Runtime, main) -> int:
         return 1
 
 
-def run_demo(args: argparse.Namespace) -> int:
+def run_demo(args: argparse.Namespace, create_main_window: WindowFactory) -> int:
     """Simulator + operator application logged in as admin with the wall filled; see ``app.demo``."""
-    from .demo import run_demo as run
+    from .demo import run_demo as run  # imported here: app.demo imports this module
 
     configure_logging(args.log_level)
     return run(args, create_main_window)
-
-
-def create_main_window(app, vm):
-    """The widget layer's main window for ``vm`` (the composition root's one import of ``widgets``)."""
-    from widgets.shell import create_main_window as create
-
-    return create(app, vm)

@@ -18,22 +18,17 @@ import asyncio
 import logging
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import keyring.backends.null
 
-from .bootstrap import Runtime
+from .bootstrap import Runtime, WindowFactory
 from .cli import run_logged
 from .credentials import CredentialStore
 from .settings import Settings
-from .viewmodels import Layout, WallViewModel
+from .viewmodels import WallViewModel
 
 log = logging.getLogger(__name__)
-
-# (QApplication, MainViewModel) -> the main window (a QMainWindow with ``sigCloseRequested``)
-WindowFactory = Callable[[Any, Any], Any]
 
 DEFAULT_OFFSCREEN_SECONDS = 20.0
 DEMO_USER = "admin"
@@ -91,11 +86,12 @@ def _run_with_simulator(sim, seconds: float | None, output: Path, create_main_wi
     settings = Settings(None, environ={})  # the demo never reads or writes the operator's own settings
     credentials = CredentialStore(keyring.backends.null.Keyring())  # and never touches the keyring
     runtime = Runtime(settings, credentials, restore_wall=False)
+    runtime.install_signal_handlers()
     window = create_main_window(runtime.app, runtime.vm)
     vm = runtime.vm
 
     async def main() -> int:
-        closed = asyncio.Event()
+        closed = runtime.quit_requested
         window.sigCloseRequested.connect(closed.set)
         screen = window.screen()
         if screen is not None and has_display():
@@ -104,8 +100,7 @@ def _run_with_simulator(sim, seconds: float | None, output: Path, create_main_wi
         if not await vm.login.login_async(sim.management_url, DEMO_USER, sim.password, None):
             print(f"demo: login to the simulator failed: {vm.login.last_error}", file=sys.stderr)
             return 1
-        cameras = [c.id for c in vm.login.inventory.cameras if c.enabled]
-        vm.show_cameras(cameras, Layout.for_camera_count(len(cameras)))
+        vm.show_cameras()  # every enabled camera in tree order; 3x3 for 8 cameras
         if seconds is None:
             await closed.wait()
             return 0

@@ -3,6 +3,11 @@
 Catalogues are named ``translations/control_room_<lang>.qm`` (built from the ``.ts`` sources with
 ``pyside6-lrelease``). A missing catalogue is not an error: the source strings (English) are shown.
 Right-to-left languages flip the application's layout direction.
+
+After changing user-visible strings, regenerate the source catalogue (tests/test_gui_i18n.py checks it)::
+
+    .venv/bin/pyside6-lupdate app/*.py app/viewmodels/*.py widgets/*.py -locations none \
+        -target-language ar -ts translations/control_room_ar.ts
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ def install_translators(app: QApplication, language: str = "", directory: Path =
     if ours.load(locale, CATALOGUE_PREFIX.rstrip("_"), "_", str(directory)):
         app.installTranslator(ours)
         installed.append(ours)
-    elif locale.language() != QLocale.Language.English:
+    elif locale.language() not in (QLocale.Language.English, QLocale.Language.C):
         log.info("no translation catalogue for %s in %s; showing English", locale.name(), directory)
     direction = locale.textDirection()
     app.setLayoutDirection(

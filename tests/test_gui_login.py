@@ -12,7 +12,7 @@ from PySide6.QtCore import QTimer
 
 from app.credentials import SERVICE_PREFIX, normalise_server_url
 from app.settings import Settings
-from app.viewmodels import CameraStatus
+from app.viewmodels import CameraStatus, Layout
 from media.stream_stats import StreamState
 from milestone.session import MilestoneSession
 from simulator.inventory import camera_id
@@ -136,6 +136,8 @@ def test_remembered_password_goes_to_the_keyring_never_to_the_settings_file(
         dialog.login_button.click()
         await wait_until(lambda: rt.vm.connected, 15, "login")
         await wait_until(lambda: (tmp_path / "settings.json").exists(), 5, "the settings file")
+        rt.vm.wall.set_layout(Layout.HOTSPOT)
+        rt.vm.wall.fill(["", camera_id(3)])
         window.close()
 
     rt.run(scenario())
@@ -147,8 +149,11 @@ def test_remembered_password_goes_to_the_keyring_never_to_the_settings_file(
     assert settings.get("remember_password") is True and settings.get("username") == "admin"
     assert settings.get("server_url") == normalise_server_url(simulator.management_url)
 
-    # The next start pre-fills the dialog, password included; unticking "remember" deletes the entry.
-    rt2 = make_runtime(settings=settings)
+    assert settings.get("last_layout") == "1+5" and settings.get("last_cameras")[:2] == ["", camera_id(3)]
+
+    # The next start pre-fills the dialog, password included, and restores the wall after login; unticking
+    # "remember" deletes the keyring entry.
+    rt2 = make_runtime(settings=settings, restore_wall=True)
     window2 = _window(rt2, qtbot)
 
     async def second() -> None:
@@ -159,6 +164,8 @@ def test_remembered_password_goes_to_the_keyring_never_to_the_settings_file(
         dialog.remember.setChecked(False)
         dialog.login_button.click()
         await wait_until(lambda: rt2.vm.connected, 15, "second login")
+        assert rt2.vm.wall.layout is Layout.HOTSPOT
+        assert [t.camera.id if t.camera else "" for t in rt2.vm.wall.tiles[:2]] == ["", camera_id(3)]
         window2.close()
 
     rt2.run(second())

@@ -44,12 +44,22 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
             raise keyring.errors.PasswordDeleteError("no such entry")
 
 
-async def wait_until(predicate: Callable[[], bool], timeout: float, what: str, interval: float = 0.05) -> float:
-    """Poll ``predicate`` on the running loop until true; returns the seconds waited. Fails the test on time-out."""
+async def wait_until(
+    predicate: Callable[[], object],
+    timeout: float,
+    what: str,
+    interval: float = 0.05,
+    describe: Callable[[], object] | None = None,
+) -> float:
+    """Poll ``predicate`` on the running loop until true; returns the seconds waited.
+
+    Fails the test on time-out, with ``describe()`` (the state that matters) in the message.
+    """
     start = time.monotonic()
     while not predicate():
         if time.monotonic() - start > timeout:
-            pytest.fail(f"timed out after {timeout} s waiting for {what}")
+            extra = f": {describe()}" if describe is not None else ""
+            pytest.fail(f"timed out after {timeout} s waiting for {what}{extra}")
         await asyncio.sleep(interval)
     return time.monotonic() - start
 
@@ -80,7 +90,8 @@ def make_runtime(qapp, tmp_path, memory_keyring):
 
     def factory(**kwargs) -> Runtime:
         settings = kwargs.pop("settings", None) or Settings(tmp_path / "settings.json", environ={})
-        runtime = Runtime(settings, CredentialStore(memory_keyring), restore_wall=False, **kwargs)
+        kwargs.setdefault("restore_wall", False)
+        runtime = Runtime(settings, CredentialStore(memory_keyring), **kwargs)
         made.append(runtime)
         return runtime
 

@@ -6,7 +6,7 @@ import statistics
 import time
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -40,7 +40,7 @@ def _drop(widget, mime: QMimeData) -> QDropEvent:
     """Deliver a drag-enter and a drop of ``mime`` at the widget's centre, as Qt does at the end of a drag."""
     centre = widget.rect().center()
     enter = QDragEnterEvent(
-        QPointF(centre), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        centre, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     )
     QApplication.sendEvent(widget, enter)
     assert enter.isAccepted()
@@ -113,7 +113,7 @@ def test_dropping_a_camera_from_the_tree_changes_the_tile(simulator, make_runtim
         other = QMimeData()
         other.setText(camera_id(3))
         enter = QDragEnterEvent(
-            QPointF(5, 5), Qt.DropAction.CopyAction, other, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+            QPoint(5, 5), Qt.DropAction.CopyAction, other, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
         )
         QApplication.sendEvent(window.wall.tiles[1], enter)
         assert not enter.isAccepted()

@@ -56,6 +56,8 @@ class LoginDialog(QDialog):
         self.progress.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.login_button = self.buttons.addButton(self.tr("Log in"), QDialogButtonBox.ButtonRole.AcceptRole)
+        for button in self.buttons.buttons():
+            button.setAutoDefault(False)  # Enter always means "Log in", wherever the focus is
         self.login_button.setDefault(True)
         self.buttons.accepted.connect(self._on_login)
         self.buttons.rejected.connect(self.reject)
@@ -77,6 +79,8 @@ class LoginDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.progress)
         layout.addWidget(self.buttons)
+        if vm.last_error:  # e.g. the command line's direct login failed
+            self._on_failed(vm.last_error)
         vm.sigBusyChanged.connect(self._on_busy)
         vm.sigFailed.connect(self._on_failed)
         vm.sigLoggedIn.connect(self._on_logged_in)

@@ -107,6 +107,17 @@ class CameraTreeModel(QStandardItemModel):
     def camera_count(self) -> int:
         return len(self._items)
 
+    def camera_ids(self, enabled_only: bool = False) -> list[str]:
+        """Camera ids in tree order (servers by name, cameras by name); optionally only enabled cameras."""
+        ids = []
+        for row in range(self.rowCount()):
+            server = self.item(row)
+            for child in range(server.rowCount()):
+                item = server.child(child)
+                if not enabled_only or item.data(StatusRole) != CameraStatus.DISABLED.value:
+                    ids.append(item.data(CameraIdRole))
+        return ids
+
     # --- drag support ------------------------------------------------------------------------------------
     def mimeTypes(self) -> list[str]:
         return [CAMERA_MIME_TYPE]

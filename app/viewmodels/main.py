@@ -100,15 +100,14 @@ class MainViewModel(QObject):
         self.runner.spawn(self.save_settings(), name="save-settings")
 
     def show_cameras(self, camera_ids: list[str] | None = None, layout: Layout | None = None) -> int:
-        """Fill the wall with ``camera_ids`` (default: every enabled camera) in ``layout`` (default: fitting).
-
-        Returns the number of tiles assigned. Used by the demo and by ``--layout``.
+        """Fill the wall with ``camera_ids`` (default: every enabled camera, in the tree's order) in ``layout``
+        (default: the smallest square layout that fits). Returns the number of tiles assigned.
         """
         inventory = self.login.inventory
         if inventory is None:
             return 0
         if camera_ids is None:
-            camera_ids = [c.id for c in inventory.cameras if c.enabled]
+            camera_ids = self.tree.camera_ids(enabled_only=True)
         self.wall.set_layout(layout or Layout.for_camera_count(len(camera_ids)))
         return self.wall.fill(camera_ids)
 
