@@ -6,13 +6,16 @@ import html
 
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSizePolicy, QToolBar, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QSizePolicy, QToolBar, QToolButton, QWidget
 
 from app.viewmodels import Layout, MainViewModel
 
 from .camera_tree import CameraTreePanel
 from .login_dialog import LoginDialog
 from .video_wall import VideoWall
+
+# Layouts with a toolbar button of their own; the larger grids are in the "More" menu.
+PRIMARY_LAYOUTS = (Layout.ONE, Layout.TWO, Layout.THREE, Layout.FOUR, Layout.HOTSPOT)
 
 
 def layout_icon(layout: Layout) -> QIcon:
@@ -79,14 +82,24 @@ class MainWindow(QMainWindow):
         self.layout_actions: dict[Layout, QAction] = {}
         group = QActionGroup(self)
         group.setExclusive(True)
+        more = QMenu(self)
         for layout in Layout:
             action = QAction(layout_icon(layout), layout.value.replace("x", "×"), self)
             action.setCheckable(True)
             action.setToolTip(self.tr("Show the wall as {0}").format(layout.value))
             action.triggered.connect(lambda _checked=False, lay=layout: self._vm.wall.set_layout(lay))
             group.addAction(action)
-            bar.addAction(action)
+            if layout in PRIMARY_LAYOUTS:
+                bar.addAction(action)
+            else:
+                more.addAction(action)
             self.layout_actions[layout] = action
+        more_button = QToolButton(bar)
+        more_button.setText(self.tr("More"))
+        more_button.setToolTip(self.tr("Larger walls"))
+        more_button.setMenu(more)
+        more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        bar.addWidget(more_button)
         self._sync_layout_actions()
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
 

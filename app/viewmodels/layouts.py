@@ -23,6 +23,10 @@ class Layout(Enum):
     TWO = "2x2"
     THREE = "3x3"
     FOUR = "4x4"
+    FIVE = "5x5"
+    SIX = "6x6"
+    SEVEN = "7x7"
+    EIGHT = "8x8"
     HOTSPOT = "1+5"
 
     @property
@@ -49,8 +53,9 @@ class Layout(Enum):
 
     @classmethod
     def for_camera_count(cls, count: int) -> Layout:
-        """The smallest square layout that shows ``count`` cameras (4x4 for more than 16)."""
-        for layout in (cls.ONE, cls.TWO, cls.THREE, cls.FOUR):
+        """The smallest square layout that shows ``count`` cameras (8x8 for more than 64)."""
+        squares = [layout for layout in cls if layout is not cls.HOTSPOT]
+        for layout in squares:
             if layout.tile_count >= count:
                 return layout
-        return cls.FOUR
+        return squares[-1]
