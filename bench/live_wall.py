@@ -106,8 +106,10 @@ def main(argv: list[str] | None = None) -> int:
             )
         sim_pct = 100 * ((sim_cpu1.user + sim_cpu1.system) - (sim_cpu0.user + sim_cpu0.system)) / elapsed
         size = f"{tile_size.width()}x{tile_size.height()}" if tile_size else "?"
-        print(f"simulator_cpu_pct={sim_pct:.0f} tile_size={size} latency_p50_ms={percentile(latencies, 50):.0f}",
-              file=sys.stderr)
+        print(
+            f"simulator_cpu_pct={sim_pct:.0f} tile_size={size} latency_p50_ms={percentile(latencies, 50):.0f}",
+            file=sys.stderr,
+        )
         result.update(
             fps=painted / len(stats) / elapsed,
             cpu=100 * ((cpu1.user + cpu1.system) - (cpu0.user + cpu0.system)) / elapsed,
