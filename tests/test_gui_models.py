@@ -75,7 +75,7 @@ def test_credential_store_without_a_keyring_backend_says_so():
 
 # --- layouts ------------------------------------------------------------------------------------------------
 def test_layouts_cells_and_choice_by_camera_count():
-    assert [layout.tile_count for layout in Layout] == [1, 4, 9, 16, 6]
+    assert [layout.tile_count for layout in Layout] == [1, 4, 9, 16, 25, 36, 49, 64, 6]
     assert Layout.HOTSPOT.cells[0].row_span == 2 and Layout.HOTSPOT.cells[0].column_span == 2
     covered = {
         (c.row + dr, c.column + dc)
@@ -84,7 +84,8 @@ def test_layouts_cells_and_choice_by_camera_count():
         for dc in range(c.column_span)
     }
     assert covered == {(r, c) for r in range(3) for c in range(3)}  # the hotspot tiles exactly a 3x3 grid
-    assert Layout.for_camera_count(8) is Layout.THREE and Layout.for_camera_count(17) is Layout.FOUR
+    assert Layout.for_camera_count(8) is Layout.THREE and Layout.for_camera_count(17) is Layout.FIVE
+    assert Layout.for_camera_count(64) is Layout.EIGHT and Layout.for_camera_count(100) is Layout.EIGHT
     assert Layout.parse("1+5") is Layout.HOTSPOT and Layout.parse("9x9", default=Layout.TWO) is Layout.TWO
     with pytest.raises(ValueError):
         Layout.parse("9x9")
@@ -195,3 +196,14 @@ def test_tile_counts_painted_and_dropped_frames_and_latency(qapp):
     assert not snap.went_live
     tile.assign(None)
     assert handle.closed and tile.image is None and tile.stats().frames_painted == 0
+
+
+def test_reason_text_names_the_cause_of_each_engine_error():
+    from app.viewmodels.tile import reason_text
+
+    assert "certificate" in reason_text("TlsError: certificate verify failed")
+    assert "cannot be reached" in reason_text("UnreachableError: connection refused")
+    assert "interrupted" in reason_text("ProtocolError: bad Content-length")
+    assert "may not view" in reason_text("PermissionDeniedError: camera forbidden")
+    assert reason_text("") == ""
+    assert reason_text("SomethingElse: whatever") == ""

@@ -35,6 +35,7 @@ def test_tiles_show_reconnecting_while_the_server_is_down_and_recover(make_simul
         restart = asyncio.get_running_loop().run_in_executor(None, lambda: sim.restart(down_seconds=3))
         await wait_until(lambda: all(t.state == StreamState.RECONNECTING for t in tiles), 10, "both tiles reconnecting")
         assert [t.state_text for t in tiles] == ["reconnecting", "reconnecting"]
+        assert all(t.reason_text for t in tiles), [t.detail for t in tiles]  # the operator is told why
         assert "Live tiles: 0 of 2" in window.live_label.text()
         await restart
         back_ms = time.time() * 1000

@@ -2,6 +2,33 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ar">
 <context>
+    <name></name>
+    <message>
+        <source>the recording server&apos;s certificate is not trusted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the recording server cannot be reached</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the video stream was interrupted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the recording server does not know this camera</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the recording server refused the login token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>your user may not view this camera</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CameraTreeModel</name>
     <message>
         <source>Cameras</source>
@@ -183,6 +210,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>More</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Larger walls</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Switch server…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -222,6 +257,10 @@
     </message>
     <message>
         <source>stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the connection to the recording server was lost</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

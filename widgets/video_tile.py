@@ -83,7 +83,9 @@ class VideoTile(QWidget):
             self.update()
 
     def _on_state_changed(self) -> None:
-        self.setToolTip(f"{self._tile.camera_name} — {self._tile.state_text}" if self._tile.camera else "")
+        tile = self._tile
+        parts = [tile.camera_name, tile.state_text, tile.reason_text]
+        self.setToolTip(" — ".join(p for p in parts if p) if tile.camera else "")
         self.update()
 
     def _on_camera_changed(self) -> None:
@@ -205,7 +207,18 @@ class VideoTile(QWidget):
             big.setWeight(QFont.Weight.DemiBold)
             p.setFont(big)
             p.setPen(colour.lighter(130))
-            p.drawText(rect.adjusted(8, BAND_HEIGHT, -8, 0), Qt.AlignmentFlag.AlignCenter, tile.state_text)
+            body = rect.adjusted(8, BAND_HEIGHT, -8, 0)
+            p.drawText(body, Qt.AlignmentFlag.AlignCenter, tile.state_text)
+            reason = tile.reason_text
+            if reason:
+                small = QFont(self.font())
+                small.setPointSizeF(max(8.0, min(11.0, rect.height() / 22)))
+                p.setFont(small)
+                p.setPen(QColor("#c9d1d9"))
+                top = body.center().y() + QFontMetrics(big).height() * 0.8
+                below = QRectF(body.left(), top, body.width(), max(0.0, body.bottom() - top))
+                flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
+                p.drawText(below, flags, reason)
         band = QRectF(rect.x(), rect.y(), rect.width(), BAND_HEIGHT)
         gradient = QLinearGradient(band.topLeft(), band.bottomLeft())
         gradient.setColorAt(0.0, QColor(0, 0, 0, 200))

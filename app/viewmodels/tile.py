@@ -45,6 +45,31 @@ def state_text(state: StreamState | None) -> str:
     return texts.get(state, "") if state is not None else ""
 
 
+def reason_text(detail: str) -> str:
+    """The operator-visible, translated reason behind a non-live state, from the engine's detail.
+
+    The engine reports details as ``"ErrorType: message"`` (``media.live_reader.describe``); the error type
+    (a ``milestone.errors`` class) picks the text. Unknown types give "" (the state text alone is shown).
+    """
+    kind = detail.partition(":")[0].strip()
+
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("TileViewModel", text)
+
+    texts = {
+        "TlsError": tr("the recording server's certificate is not trusted"),
+        "UnreachableError": tr("the recording server cannot be reached"),
+        "ConnectionError": tr("the recording server cannot be reached"),
+        "OSError": tr("the recording server cannot be reached"),
+        "ProtocolError": tr("the video stream was interrupted"),
+        "EOFError": tr("the video stream was interrupted"),
+        "NotFoundError": tr("the recording server does not know this camera"),
+        "AuthenticationError": tr("the recording server refused the login token"),
+        "PermissionDeniedError": tr("your user may not view this camera"),
+    }
+    return texts.get(kind, "")
+
+
 class TileViewModel(QObject):
     """View-model of tile ``index``. GUI-thread object; only the engine callbacks run elsewhere.
 
@@ -102,6 +127,16 @@ class TileViewModel(QObject):
     def detail(self) -> str:
         """The engine's detail for the current state (diagnostic; never contains a token)."""
         return self._detail
+
+    @property
+    def reason_text(self) -> str:
+        """Why the tile is not live, translated ("" when live, or when there is no known reason)."""
+        if self._state in (None, StreamState.LIVE, StreamState.CONNECTING, StreamState.STOPPED):
+            return ""
+        reason = reason_text(self._detail)
+        if not reason and self._state is StreamState.RECONNECTING:
+            reason = self.tr("the connection to the recording server was lost")
+        return reason
 
     @property
     def image(self) -> QImage | None:
