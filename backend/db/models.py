@@ -1,0 +1,211 @@
+"""The backend's tables (SQLAlchemy 2 declarative models).
+
+Conventions (after moonfire-nvr's ``design/schema.md`` and ``design/time.md``):
+- Every time is an integer of **microseconds since the Unix epoch, UTC** (columns ending in ``_us``); wall time
+  (when something happened) and media duration (how long the media's own timestamps say) are kept apart.
+- A row describes a file only once the file is durable: write, fsync the file, fsync its directory, then insert
+  the row. Deleting goes the other way: the row moves to ``garbage``, the file is unlinked and the directory
+  fsynced, then the garbage row is deleted. Start-up recovery reconciles the spool with the rows and
+  quarantines what it cannot index; nothing is silently deleted.
+- Enumerations are stored as short strings with CHECK constraints so that PostgreSQL and SQLite agree.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Constraint names are explicit so that Alembic migrations are deterministic on every database.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+AGENCIES = ("DUBAI_POLICE", "METRO", "BUS", "OTHER")
+STORAGE_MODES = ("MILESTONE", "LOCAL", "BOTH")
+SESSION_STATES = ("recording", "stopping", "stopped", "failed")
+STORAGE_STATES = ("local", "uploading", "uploaded")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {int: BigInteger, dict[str, Any]: JSON}
+
+
+class Camera(Base):
+    """A camera imported from XProtect (or added by RTSP URL), with what the control room adds to it."""
+
+    __tablename__ = "cameras"
+    __table_args__ = (
+        CheckConstraint(_in("agency", AGENCIES), name="agency"),
+        CheckConstraint(_in("storage_mode", STORAGE_MODES), name="storage_mode"),
+        CheckConstraint("milestone_device_id IS NOT NULL OR rtsp_url IS NOT NULL", name="has_source"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # our own UUID, stable across re-imports
+    milestone_device_id: Mapped[str | None] = mapped_column(String(64), unique=True)  # XProtect camera GUID
+    name: Mapped[str] = mapped_column(String(255))  # English/Latin display name (from XProtect on import)
+    name_ar: Mapped[str | None] = mapped_column(String(255))  # Arabic display name, set by an administrator
+    agency: Mapped[str] = mapped_column(String(32), default="OTHER")  # quota group
+    location: Mapped[str | None] = mapped_column(Text)  # free text, e.g. "Sheikh Zayed Rd, Interchange 1"
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    recording_server_id: Mapped[str | None] = mapped_column(String(64))  # XProtect recording server GUID
+    recording_server_name: Mapped[str | None] = mapped_column(String(255))
+    recording_server_uri: Mapped[str | None] = mapped_column(String(512))  # web server URI (RecorderCommandService)
+    stream_id: Mapped[str | None] = mapped_column(String(64))  # XProtect stream reference used for recording
+    rtsp_url: Mapped[str | None] = mapped_column(String(1024))  # for cameras recorded from RTSP (no secrets)
+    storage_mode: Mapped[str] = mapped_column(String(16), default="MILESTONE")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    ptz_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    removed_from_milestone: Mapped[bool] = mapped_column(Boolean, default=False)  # gone at the last sync
+    manual_recording_timeout_minutes: Mapped[int | None] = mapped_column(Integer)  # XProtect's own auto-stop
+    milestone_metadata: Mapped[dict[str, Any] | None]  # the raw XProtect fields at the last sync
+    last_sync_us: Mapped[int | None]
+    created_us: Mapped[int]
+    updated_us: Mapped[int]
+
+
+class RecordingSession(Base):
+    """One manual recording an operator started, with the chosen duration the backend enforces.
+
+    XProtect has no duration parameter (MILESTONE_PROTOCOL.md §4): ``scheduled_end_us`` is ours, persisted so
+    that the session still stops on time after a backend restart.
+    """
+
+    __tablename__ = "recording_sessions"
+    __table_args__ = (
+        CheckConstraint(_in("state", SESSION_STATES), name="state"),
+        CheckConstraint(_in("storage_mode", STORAGE_MODES), name="storage_mode"),
+        CheckConstraint("scheduled_end_us > started_us", name="end_after_start"),
+        CheckConstraint("duration_s > 0", name="positive_duration"),
+        Index("ix_recording_sessions_active", "camera_id", "state"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # UUID
+    camera_id: Mapped[str] = mapped_column(ForeignKey("cameras.id", ondelete="RESTRICT"))
+    storage_mode: Mapped[str] = mapped_column(String(16))  # the camera's mode when the session started
+    state: Mapped[str] = mapped_column(String(16), default="recording")
+    duration_s: Mapped[int]  # chosen duration, seconds
+    started_us: Mapped[int]
+    scheduled_end_us: Mapped[int]  # started_us + duration_s * 1e6 (extended when the operator extends)
+    stopped_us: Mapped[int | None]
+    stop_reason: Mapped[str | None] = mapped_column(String(32))  # user | duration | overdue_at_restart | error
+    started_by: Mapped[str | None] = mapped_column(String(255))  # user name (or API token label)
+    milestone_started: Mapped[bool] = mapped_column(Boolean, default=False)  # StartManualRecording succeeded
+    local_started: Mapped[bool] = mapped_column(Boolean, default=False)  # the local recorder ran
+    error: Mapped[str | None] = mapped_column(Text)
+    owner: Mapped[str | None] = mapped_column(String(255))  # backend instance that runs it (scale-out)
+    created_us: Mapped[int]
+    updated_us: Mapped[int]
+
+
+class SyncHistory(Base):
+    """One import or re-sync run against XProtect, with its progress and outcome."""
+
+    __tablename__ = "sync_history"
+    __table_args__ = (CheckConstraint(_in("status", ("running", "succeeded", "failed")), name="status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))  # import | sync_all | sync_one
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    started_us: Mapped[int]
+    finished_us: Mapped[int | None]
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    processed: Mapped[int] = mapped_column(Integer, default=0)
+    created: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    disabled: Mapped[int] = mapped_column(Integer, default=0)
+    removed: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    triggered_by: Mapped[str | None] = mapped_column(String(255))
+    details: Mapped[dict[str, Any] | None]  # per-camera changes (renamed, moved, disabled, removed)
+
+
+class Segment(Base):
+    """One recorded file of one camera: a run of whole GOPs, stream-copied, in the spool or the object store.
+
+    ``start_us``/``end_us`` are wall times (UTC µs) of the first frame and of the end of the last frame;
+    ``media_duration_us`` is what the media's own timestamps span. ``storage_state``: ``local`` (durable in
+    the spool, ``local_path`` set), ``uploading``, ``uploaded`` (``object_key`` and ``etag`` set, size and
+    sha256 verified; the local file is deleted only after this state is committed).
+    """
+
+    __tablename__ = "segments"
+    __table_args__ = (
+        CheckConstraint("end_us > start_us", name="end_after_start"),
+        CheckConstraint("size_bytes > 0", name="positive_size"),
+        CheckConstraint(_in("storage_state", STORAGE_STATES), name="storage_state"),
+        CheckConstraint("storage_state != 'uploaded' OR object_key IS NOT NULL", name="uploaded_has_key"),
+        CheckConstraint("storage_state = 'uploaded' OR local_path IS NOT NULL", name="local_has_path"),
+        UniqueConstraint("camera_id", "start_us", name="uq_segments_camera_start"),
+        Index("ix_segments_camera_time", "camera_id", "start_us", "end_us"),
+        Index("ix_segments_state", "storage_state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    camera_id: Mapped[str] = mapped_column(ForeignKey("cameras.id", ondelete="RESTRICT"))
+    session_id: Mapped[str | None] = mapped_column(ForeignKey("recording_sessions.id", ondelete="SET NULL"))
+    start_us: Mapped[int]
+    end_us: Mapped[int]
+    media_duration_us: Mapped[int]
+    frames: Mapped[int] = mapped_column(Integer)
+    key_frames: Mapped[int] = mapped_column(Integer)
+    size_bytes: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))  # hex
+    container: Mapped[str] = mapped_column(String(16))  # e.g. "mpegts" or "mp4"
+    codec: Mapped[str] = mapped_column(String(16))  # e.g. "h264"
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    storage_state: Mapped[str] = mapped_column(String(16), default="local")
+    local_path: Mapped[str | None] = mapped_column(String(1024))  # relative to the spool directory
+    object_key: Mapped[str | None] = mapped_column(String(1024))  # key in the recordings bucket
+    etag: Mapped[str | None] = mapped_column(String(128))
+    thumbnail_key: Mapped[str | None] = mapped_column(String(1024))  # key in the thumbnails bucket
+    upload_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_upload_error: Mapped[str | None] = mapped_column(Text)
+    created_us: Mapped[int]
+    uploaded_us: Mapped[int | None]
+
+
+class Garbage(Base):
+    """Files on their way out or set aside: deletions in progress and quarantined leftovers.
+
+    ``kind``: ``delete`` (the row of a file being deleted: unlink, fsync, then delete this row) or
+    ``quarantine`` (a file start-up recovery could not index, moved to the quarantine directory and kept for an
+    administrator). Nothing leaves the spool without a row here or in ``segments``.
+    """
+
+    __tablename__ = "garbage"
+    __table_args__ = (CheckConstraint(_in("kind", ("delete", "quarantine")), name="kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    camera_id: Mapped[str | None] = mapped_column(String(36))
+    local_path: Mapped[str | None] = mapped_column(String(1024))  # relative to the spool (or quarantine) dir
+    object_key: Mapped[str | None] = mapped_column(String(1024))
+    size_bytes: Mapped[int | None]
+    reason: Mapped[str] = mapped_column(Text)
+    created_us: Mapped[int]
