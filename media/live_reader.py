@@ -103,8 +103,11 @@ class LiveReader:
                 self._token_event.clear()
                 delay, wake_on_token = await self._attempt()
                 if wake_on_token:
+                    # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation
+                    # that arrives as the event is set, and close() would wait forever.
                     try:
-                        await asyncio.wait_for(self._token_event.wait(), delay)
+                        async with asyncio.timeout(delay):
+                            await self._token_event.wait()
                     except TimeoutError:
                         pass
                 else:

@@ -1,0 +1,1 @@
+"""Manual recording sessions: the operator's chosen duration, enforced by the backend (DESIGN.md §4, §6)."""

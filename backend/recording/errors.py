@@ -1,0 +1,123 @@
+"""Errors of the recording layer, each with an HTTP status and an English and Arabic message.
+
+The API turns them into the backend's error body
+``{"error": {"code", "message", "message_ar", "details"}}``; the GUI shows the message in the operator's
+language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class RecordingError(Exception):
+    """Base class: ``code`` (stable, machine-readable), ``status`` (HTTP), bilingual messages, ``details``."""
+
+    code = "recording_error"
+    status = 500
+
+    def __init__(self, message: str, message_ar: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.message_ar = message_ar
+        self.details = details or {}
+
+
+class CameraNotFoundError(RecordingError):
+    code, status = "camera_not_found", 404
+
+    def __init__(self, camera_id: str) -> None:
+        super().__init__(
+            f"Camera {camera_id} is not known to this backend.",
+            f"الكاميرا {camera_id} غير معروفة لدى هذا الخادم.",
+            {"cameraId": camera_id},
+        )
+
+
+class DurationOutOfRangeError(RecordingError):
+    code, status = "duration_out_of_range", 400
+
+    def __init__(self, duration_s: int, minimum_s: int, maximum_s: int) -> None:
+        super().__init__(
+            f"The recording duration must be between {minimum_s} and {maximum_s} seconds (got {duration_s}).",
+            f"يجب أن تكون مدة التسجيل بين {minimum_s} و{maximum_s} ثانية (القيمة المرسلة {duration_s}).",
+            {"duration": duration_s, "minimum": minimum_s, "maximum": maximum_s},
+        )
+
+
+class AlreadyRecordingError(RecordingError):
+    code, status = "already_recording", 409
+
+    def __init__(self, current: dict[str, Any]) -> None:
+        super().__init__(
+            "Camera is already recording.",
+            "الكاميرا تسجل بالفعل.",
+            {"currentRecording": current},
+        )
+        self.current = current
+
+
+class NotRecordingError(RecordingError):
+    code, status = "not_recording", 404
+
+    def __init__(self, camera_id: str) -> None:
+        super().__init__(
+            "No active recording found for camera.",
+            "لا يوجد تسجيل نشط لهذه الكاميرا.",
+            {"cameraId": camera_id},
+        )
+
+
+class TooManyRecordingsError(RecordingError):
+    code, status = "too_many_recordings", 429
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"The backend already runs {limit} recordings, its configured maximum.",
+            f"يدير الخادم بالفعل {limit} تسجيلاً، وهو الحد الأقصى المسموح به.",
+            {"limit": limit},
+        )
+
+
+class NoStreamError(RecordingError):
+    code, status = "camera_has_no_stream", 422
+
+    def __init__(self, camera_id: str) -> None:
+        super().__init__(
+            "The camera has no video stream the backend can record (no XProtect device and no RTSP URL).",
+            "لا تملك الكاميرا بثاً مرئياً يمكن للخادم تسجيله (لا جهاز في XProtect ولا رابط RTSP).",
+            {"cameraId": camera_id},
+        )
+
+
+class MilestoneRefusedError(RecordingError):
+    code, status = "milestone_refused", 502
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            f"XProtect refused the manual recording: {reason}",
+            f"رفض نظام XProtect التسجيل اليدوي: {reason}",
+            {"reason": reason},
+        )
+
+
+class MilestoneUnavailableError(RecordingError):
+    code, status = "milestone_unavailable", 503
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            f"The XProtect recording server cannot be reached: {reason}",
+            f"تعذر الوصول إلى خادم التسجيل في XProtect: {reason}",
+            {"reason": reason},
+        )
+
+
+class LocalRecordingUnavailableError(RecordingError):
+    code, status = "local_recording_unavailable", 507
+
+    def __init__(self, reason: str, reason_ar: str) -> None:
+        super().__init__(
+            f"The backend cannot record locally: {reason}",
+            f"لا يستطيع الخادم التسجيل محلياً: {reason_ar}",
+            {"reason": reason},
+        )

@@ -1,0 +1,67 @@
+"""What the recording manager drives: XProtect's manual recording and the backend's own local recorder.
+
+Both are protocols so that the manager's scheduling logic (durations, restarts, overdue sessions) is tested
+against the real simulator and the real local recorder alike, and so that scale-out can swap them later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class CameraTarget:
+    """What the manager needs to know of a camera row to record it (copied out of the ORM row)."""
+
+    id: str
+    name: str
+    storage_mode: str  # MILESTONE | LOCAL | BOTH
+    milestone_device_id: str | None
+    recording_server_id: str | None
+    recording_server_name: str | None
+    recording_server_uri: str | None  # RecorderCommandService base URI
+    stream_id: str | None
+    rtsp_url: str | None
+    manual_recording_timeout_minutes: int | None  # XProtect's own auto-stop (None: none or unknown)
+
+    @property
+    def records_milestone(self) -> bool:
+        return self.storage_mode in ("MILESTONE", "BOTH")
+
+    @property
+    def records_local(self) -> bool:
+        return self.storage_mode in ("LOCAL", "BOTH")
+
+
+class MilestoneRecordingControl(Protocol):
+    """Manual recording on the camera's XProtect recording server (MILESTONE_PROTOCOL.md §4).
+
+    Each method raises ``backend.recording.errors.MilestoneRefusedError`` when the server answers with a
+    failure, and ``MilestoneUnavailableError`` when it cannot be reached or the backend is not logged in.
+    """
+
+    async def start(self, camera: CameraTarget) -> None: ...
+
+    async def stop(self, camera: CameraTarget) -> None: ...
+
+    async def is_recording(self, camera: CameraTarget) -> bool: ...
+
+
+class LocalRecordingControl(Protocol):
+    """The backend's own recorder (stream copy into segments, uploaded later).
+
+    ``ensure_can_record`` raises ``LocalRecordingUnavailableError`` (for example the spool disk is nearly full);
+    ``start`` begins recording ``camera`` for ``session_id`` (idempotent per camera); ``stop`` closes the
+    current segment durably and returns when it is indexed (idempotent).
+    """
+
+    def ensure_can_record(self, camera: CameraTarget) -> None: ...
+
+    async def start(self, camera: CameraTarget, session_id: str) -> None: ...
+
+    async def stop(self, camera_id: str) -> None: ...
+
+
+Publisher = Callable[..., Any]  # publish(event_type, camera_id=None, **data)
