@@ -1,0 +1,211 @@
+"""Start-up recovery and the retention-safe delete path, on a real spool, SQLite database and filesystem store."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from backend.db.models import Garbage, Segment
+from backend.storage.deletion import delete_segment, finish_deletions
+from backend.storage.filesystem import FilesystemStore
+from backend.storage.recovery import recover_spool
+from backend.storage.segment_index import SegmentIndex
+from backend.storage.spool import Spool
+from milestone.clock import ManualClock
+from tests.test_storage_support import (
+    CAM_A,
+    CAM_B,
+    T0_US,
+    THUMB_US,
+    add_session,
+    make_db,
+    make_segment,
+    probe_ts,
+    seal_partial_ts,
+    spool_rel,
+    thumb_path,
+)
+
+SEG_US = 1_000_000
+UNKNOWN_CAMERA = "0b8f3c2e-0000-4000-8000-0000000000ff"
+
+
+@pytest.fixture
+def env(tmp_path):
+    factory = make_db(tmp_path)
+    spool = Spool(tmp_path / "spool", min_free_bytes=0, min_free_ratio=0.0)
+    spool.create()
+    clock = ManualClock(wall=T0_US / 1e6 + 120)
+    return factory, spool, SegmentIndex(factory, spool, clock)
+
+
+@pytest.fixture(params=["test-probe", "recorder-probe"])
+def probes(request):
+    """(probe, seal_partial): the tests' own PyAV ones, and the recorder's (media/recorder_probe.py)."""
+    if request.param == "test-probe":
+        return probe_ts, seal_partial_ts
+    recorder_probe = pytest.importorskip("media.recorder_probe")
+    return recorder_probe.probe_segment, recorder_probe.seal_partial
+
+
+def _recover(index: SegmentIndex, store=None, probes=(probe_ts, seal_partial_ts)):
+    probe, seal = probes
+    return recover_spool(index, probe=probe, seal_partial=seal, store=store)
+
+
+def _all(factory, model) -> list:
+    with factory() as s:
+        return list(s.scalars(select(model).order_by(model.id)))
+
+
+def _files(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+def test_recovery_indexes_seals_and_quarantines(env, probes) -> None:
+    factory, spool, index = env
+    add_session(factory, "sess-a", CAM_A, T0_US - SEG_US, T0_US + 60 * SEG_US)
+    # 1. A segment indexed normally (must be left alone).
+    known = make_segment(spool.root, CAM_A, T0_US)
+    known_id = index.add_closed_segment(known, CAM_A, "sess-a")
+    # 2. Complete files whose rows were never written (crash between rename and insert); one has a thumbnail.
+    orphan_a = make_segment(spool.root, CAM_A, T0_US + SEG_US, thumbnail=True)
+    make_segment(spool.root, CAM_B, T0_US)
+    # 3. A segment cut short by a crash, still named .partial: its whole packets are sealed into a segment.
+    whole = make_segment(spool.root, CAM_A, T0_US + 2 * SEG_US, frames=20)
+    data = whole.path.read_bytes()
+    whole.path.unlink()
+    partial = spool.path(spool_rel(CAM_A, T0_US + 2 * SEG_US, ".ts.partial"))
+    partial.write_bytes(data[: len(data) * 2 // 3 + 77])
+    # 4. Broken things: garbage named like a segment, an unreadable partial, a stray file, a lone thumbnail,
+    #    and a readable segment of a camera this backend does not know.
+    broken = spool.path(spool_rel(CAM_B, T0_US + SEG_US))
+    broken.write_bytes(os.urandom(3000))
+    bad_partial = spool.path(spool_rel(CAM_B, T0_US + 2 * SEG_US, ".ts.partial"))
+    bad_partial.write_bytes(b"\x47" + b"\x00" * 50)
+    (spool.root / "notes.txt").write_text("left by someone")
+    spool.path(spool_rel(CAM_B, T0_US + 9 * SEG_US, ".jpg")).write_bytes(b"\xff\xd8 lone thumbnail")
+    unfinished = spool.path(spool_rel(CAM_A, T0_US + SEG_US + 500_000, ".jpg.partial"))
+    unfinished.write_bytes(b"\xff\xd8 half a thumbnail")
+    stranger = make_segment(spool.root, UNKNOWN_CAMERA, T0_US)
+    sizes_before = {p: p.stat().st_size for p in (broken, bad_partial, stranger.path)}
+
+    report = _recover(index, probes=probes)
+
+    rows = {(r.camera_id, r.start_us): r for r in _all(factory, Segment)}
+    assert set(rows) == {(CAM_A, T0_US), (CAM_A, T0_US + SEG_US), (CAM_B, T0_US), (CAM_A, T0_US + 2 * SEG_US)}
+    assert rows[(CAM_A, T0_US)].id == known_id and known_id not in report.indexed
+    recovered = rows[(CAM_A, T0_US + SEG_US)]
+    assert sorted(report.indexed) == sorted([recovered.id, rows[(CAM_B, T0_US)].id])
+    assert (recovered.size_bytes, recovered.sha256, recovered.frames) == (
+        orphan_a.size_bytes,
+        orphan_a.sha256,
+        orphan_a.frames,
+    )
+    assert recovered.local_path == spool_rel(CAM_A, T0_US + SEG_US) and recovered.storage_state == "local"
+    assert recovered.session_id == "sess-a" and rows[(CAM_B, T0_US)].session_id is None
+    sealed = rows[(CAM_A, T0_US + 2 * SEG_US)]
+    assert report.sealed == [sealed.id] and 0 < sealed.frames < 20 and sealed.key_frames == 1
+    assert sealed.local_path == spool_rel(CAM_A, T0_US + 2 * SEG_US) and not partial.exists()
+
+    quarantined = {q.original: q for q in report.quarantined}
+    assert set(quarantined) == {
+        spool_rel(CAM_B, T0_US + SEG_US),
+        spool_rel(CAM_B, T0_US + 2 * SEG_US, ".ts.partial"),
+        "notes.txt",
+        spool_rel(CAM_B, T0_US + 9 * SEG_US, ".jpg"),
+        spool_rel(CAM_A, T0_US + SEG_US + 500_000, ".jpg.partial"),
+        spool_rel(UNKNOWN_CAMERA, T0_US),
+    }
+    assert "not a readable segment" in quarantined[spool_rel(CAM_B, T0_US + SEG_US)].reason
+    assert "unknown camera" in quarantined[spool_rel(UNKNOWN_CAMERA, T0_US)].reason
+    assert "thumbnail without a segment" in quarantined[spool_rel(CAM_B, T0_US + 9 * SEG_US, ".jpg")].reason
+    garbage = {g.id: g for g in _all(factory, Garbage)}
+    assert "unfinished thumbnail" in quarantined[spool_rel(CAM_A, T0_US + SEG_US + 500_000, ".jpg.partial")].reason
+    assert {g.kind for g in garbage.values()} == {"quarantine"} and len(garbage) == 6
+    for q in report.quarantined:  # every moved file has its row, and its bytes are intact
+        assert garbage[q.garbage_id].local_path == q.quarantined == f"quarantine/{q.original}"
+        assert q.original in garbage[q.garbage_id].reason
+        assert spool.path(q.quarantined).is_file() and not spool.path(q.original).exists()
+    for path, size in sizes_before.items():
+        assert (spool.quarantine_dir / path.relative_to(spool.root)).stat().st_size == size
+    # Nothing was deleted: the spool holds the indexed segments, the thumbnail beside its segment, the quarantine.
+    assert _files(spool.root) == {
+        spool_rel(CAM_A, T0_US),
+        spool_rel(CAM_A, T0_US + SEG_US),
+        spool_rel(CAM_A, T0_US + SEG_US + THUMB_US, ".jpg"),
+        spool_rel(CAM_A, T0_US + 2 * SEG_US),
+        spool_rel(CAM_B, T0_US),
+    } | {q.quarantined for q in report.quarantined}
+
+    # A second run finds everything accounted for.
+    again = _recover(index, probes=probes)
+    assert (again.indexed, again.sealed, again.quarantined, again.missing) == ([], [], [], [])
+
+
+def test_missing_file_is_reported_not_dropped(env) -> None:
+    _, spool, index = env
+    closed = make_segment(spool.root, CAM_A, T0_US)
+    segment_id = index.add_closed_segment(closed, CAM_A)
+    other = make_segment(spool.root, CAM_A, T0_US + SEG_US)
+    other_id = index.add_closed_segment(other, CAM_A)
+    assert index.claim(other_id) is not None  # a crash mid-upload
+    closed.path.unlink()  # someone removed the file by hand
+
+    report = _recover(index)
+
+    assert report.missing == [segment_id] and report.reset_uploading == 1
+    row = index.get(segment_id)
+    assert row is not None and row.storage_state == "local"
+    assert "missing at start-up recovery" in (row.last_upload_error or "")
+    assert index.get(other_id).storage_state == "local"  # type: ignore[union-attr]
+
+
+def test_retention_delete_and_unfinished_deletions(env, tmp_path) -> None:
+    factory, spool, index = env
+    store = FilesystemStore(tmp_path / "objects")
+    store.ensure_buckets()
+    local = make_segment(spool.root, CAM_A, T0_US, thumbnail=True)
+    local_id = index.add_closed_segment(local, CAM_A)
+    uploaded = make_segment(spool.root, CAM_A, T0_US + SEG_US)
+    uploaded_id = index.add_closed_segment(uploaded, CAM_A)
+    key = f"{CAM_A}/2026/09/21/{T0_US + SEG_US}.ts"
+    store.put_file("recordings", key, uploaded.path, content_type="video/mp2t", sha256=uploaded.sha256)
+    index.claim(uploaded_id)
+    rel = spool_rel(CAM_A, T0_US + SEG_US)
+    _, garbage_ids = index.mark_uploaded(
+        uploaded_id, object_key=key, etag="e", thumbnail_key=None, uploaded_us=T0_US, delete_local=[rel]
+    )
+    assert len(garbage_ids) == 1 and finish_deletions(index, store).finished[0].local_path == rel  # as the uploader
+    assert not uploaded.path.exists()
+
+    # A local segment: row -> garbage, unlink (+ its thumbnail), fsync, garbage row deleted.
+    result = delete_segment(index, local_id, reason="retention 90 d", store=store)
+    assert result is not None and len(result.finished) == 2 and result.pending == []
+    assert index.get(local_id) is None and not local.path.exists() and not thumb_path(local).exists()
+
+    # An uploaded segment while the store is not at hand: the object deletion stays pending in garbage.
+    result = delete_segment(index, uploaded_id, reason="retention 90 d", store=None)
+    assert result is not None and result.finished == [] and len(result.pending) == 1
+    assert index.get(uploaded_id) is None and store.stat("recordings", key) is not None
+    pending = _all(factory, Garbage)
+    assert [(g.kind, g.object_key) for g in pending] == [("delete", f"recordings/{key}")]
+    assert "retention 90 d" in pending[0].reason
+
+    # A crash after the garbage row, before the unlink: recovery finishes the deletion it names.
+    crashed = make_segment(spool.root, CAM_B, T0_US)
+    index.add_garbage("delete", "uploaded segment 99", local_path=spool_rel(CAM_B, T0_US), camera_id=CAM_B)
+    report = _recover(index, store=store)
+    assert len(report.deletions.finished) == 2 and report.deletions.pending == []
+    assert not crashed.path.exists() and store.stat("recordings", key) is None
+    assert _all(factory, Garbage) == [] and report.indexed == [] and report.quarantined == []
+    assert finish_deletions(index, store).finished == []
+    # Deleting an unknown segment, or one being uploaded, does nothing.
+    assert delete_segment(index, 12345, reason="x", store=store) is None
+    busy = make_segment(spool.root, CAM_B, T0_US + SEG_US)
+    busy_id = index.add_closed_segment(busy, CAM_B)
+    index.claim(busy_id)
+    assert delete_segment(index, busy_id, reason="x", store=store) is None and busy.path.exists()
