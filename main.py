@@ -2,6 +2,7 @@
 
 Subcommands:
   gui        the operator application (default)
+  backend    the headless backend service (recording, storage, API)
   simulator  an XProtect-compatible server with synthetic cameras, for demos and tests
   demo       simulator + operator application logged into it, with the wall filled
 """
@@ -12,18 +13,35 @@ import argparse
 import multiprocessing
 import sys
 
+COMMANDS = ("gui", "backend", "simulator", "demo")
 
-def build_parser() -> argparse.ArgumentParser:
-    """The command-line parser: one sub-parser per process kind (DESIGN.md §2)."""
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command-line parser: one sub-parser per process kind (DESIGN.md §2).
+
+    Only the chosen ``command``'s options are loaded (None: all of them, for ``--help``), so that
+    ``main.py backend`` and ``main.py simulator`` never import Qt: the GUI's modules (app.cli) are imported
+    for ``gui``, ``demo`` and the overall help only.
+    """
     parser = argparse.ArgumentParser(prog="main.py", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     sub = parser.add_subparsers(dest="command")
+    gui = sub.add_parser("gui", help="run the operator application (default)")
+    backend = sub.add_parser("backend", help="run the headless backend service")
+    simulator = sub.add_parser("simulator", help="run the XProtect-compatible simulator")
+    demo = sub.add_parser("demo", help="run the simulator and the operator application together")
+    if command in (None, "gui", "demo"):
+        from app.cli import add_demo_arguments, add_gui_arguments
 
-    from app.cli import add_demo_arguments, add_gui_arguments
-    from simulator.cli import add_simulator_arguments
+        add_gui_arguments(gui)
+        add_demo_arguments(demo)
+    if command in (None, "backend"):
+        from backend.cli import add_backend_arguments
 
-    add_gui_arguments(sub.add_parser("gui", help="run the operator application (default)"))
-    add_simulator_arguments(sub.add_parser("simulator", help="run the XProtect-compatible simulator"))
-    add_demo_arguments(sub.add_parser("demo", help="run the simulator and the operator application together"))
+        add_backend_arguments(backend)
+    if command in (None, "simulator"):
+        from simulator.cli import add_simulator_arguments
+
+        add_simulator_arguments(simulator)
     return parser
 
 
@@ -33,11 +51,16 @@ def main(argv: list[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help")):
         args_list.insert(0, "gui")
-    args = build_parser().parse_args(args_list)
+    command = args_list[0] if args_list[0] in COMMANDS else None
+    args = build_parser(command).parse_args(args_list)
     if args.command == "simulator":
         from simulator.cli import run_simulator
 
         return run_simulator(args)
+    if args.command == "backend":
+        from backend.cli import run_backend
+
+        return run_backend(args)
     # The composition root: the app layer gets the widget layer's window factory, never imports it.
     from widgets.shell import create_main_window
 

@@ -10,6 +10,8 @@ from simulator.launcher import SimulatorProcess
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+pytest_plugins = ["tests.backend_fixtures"]
+
 
 @pytest.fixture(scope="session")
 def simulator():

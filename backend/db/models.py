@@ -63,7 +63,7 @@ class Camera(Base):
         CheckConstraint("milestone_device_id IS NOT NULL OR rtsp_url IS NOT NULL", name="has_source"),
     )
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # our own UUID, stable across re-imports
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # XProtect's camera GUID, or a UUID for RTSP
     milestone_device_id: Mapped[str | None] = mapped_column(String(64), unique=True)  # XProtect camera GUID
     name: Mapped[str] = mapped_column(String(255))  # English/Latin display name (from XProtect on import)
     name_ar: Mapped[str | None] = mapped_column(String(255))  # Arabic display name, set by an administrator

@@ -27,6 +27,7 @@ from milestone.clock import Clock, SystemClock
 from .errors import (
     AlreadyRecordingError,
     DurationOutOfRangeError,
+    LocalRecordingUnavailableError,
     NoStreamError,
     NotRecordingError,
     RecordingError,
@@ -179,7 +180,11 @@ class RecordingManager:
             if len(self._state.active) >= limits.max_concurrent:
                 raise TooManyRecordingsError(limits.max_concurrent)
             self._check_sources(camera)
-            if camera.records_local and self._local is not None:
+            if camera.records_local:
+                if self._local is None:
+                    raise LocalRecordingUnavailableError(
+                        "this backend has no local recorder", "لا يملك هذا الخادم مسجلاً محلياً"
+                    )
                 self._local.ensure_can_record(camera)
             now = self._clock.time()
             if camera.records_milestone:

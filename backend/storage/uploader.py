@@ -225,8 +225,10 @@ class Uploader:
                 delay = self.policy.initial_backoff_s
             if self._stopping:
                 break
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation (lost stop).
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=max(0.0, delay))
+                async with asyncio.timeout(max(0.0, delay)):
+                    await self._wake.wait()
 
     async def _fill(self) -> float:
         """Start uploads for free slots; return how long to sleep before looking again (s)."""

@@ -1,0 +1,1 @@
+"""Cameras: import from XProtect, re-sync (renamed, moved, disabled, removed), administration."""
