@@ -2,8 +2,9 @@
 
 ``Runtime`` owns, for one GUI process: the QApplication (reused if one exists, e.g. under pytest-qt), the qasync
 event loop (set as the thread's asyncio loop), the installed translators, a started ``media.engine.MediaEngine``
-and the ``MainViewModel``. ``Runtime.run(coro)`` runs the application's main coroutine on the loop and then
-shuts down cleanly: save settings, close streams, close the session, cancel pending tasks, stop the engine.
+and the ``MainViewModel`` (with its link to the backend: ``backend`` options, None = no backend).
+``Runtime.run(coro)`` runs the application's main coroutine on the loop and then shuts down cleanly: save
+settings, close streams, stop the bundled backend, close the session, cancel pending tasks, stop the engine.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import QApplication
 from media.engine import MediaEngine
 from milestone.clock import Clock
 
+from .backend_link.options import BackendOptions
 from .credentials import CredentialStore
 from .i18n import install_translators
 from .settings import Settings
@@ -47,6 +49,8 @@ def configure_logging(level: str = "INFO") -> None:
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # httpx logs every request line at INFO: the backend's health polls would flood the log.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -74,6 +78,7 @@ class Runtime:
         clock: Clock | None = None,
         session_factory: SessionFactory = default_session_factory,
         restore_wall: bool = True,
+        backend: BackendOptions | None = None,
     ) -> None:
         self.settings = settings
         self.app = create_application(argv)
@@ -83,7 +88,13 @@ class Runtime:
         self.engine = MediaEngine(clock=clock)
         self.engine.start()
         self.vm = MainViewModel(
-            settings, credentials, self.engine, clock=clock, session_factory=session_factory, restore_wall=restore_wall
+            settings,
+            credentials,
+            self.engine,
+            clock=clock,
+            session_factory=session_factory,
+            restore_wall=restore_wall,
+            backend_options=backend,
         )
         self.quit_requested = asyncio.Event()
         self._old_handlers: dict[int, Any] = {}
@@ -150,6 +161,7 @@ class Runtime:
         for signum, handler in self._old_handlers.items():
             signal.signal(signum, handler)
         self.engine.stop()  # no-op when shutdown already stopped it
+        self.vm.backend.stop_now()  # no-op when shutdown already stopped the bundled backend
         qasync_timer = getattr(self.loop, "_timer", None)  # qasync._SimpleTimer (a private attribute)
         self.loop.close()
         asyncio.set_event_loop(None)

@@ -10,6 +10,7 @@ import argparse
 import logging
 from pathlib import Path
 
+from .backend_link.options import options_from_settings
 from .bootstrap import Runtime, WindowFactory, configure_logging
 from .credentials import CredentialStore
 from .settings import Settings
@@ -28,6 +29,12 @@ def add_gui_arguments(parser: argparse.ArgumentParser) -> None:
         "--password-file", metavar="PATH", type=Path, help="file whose first line is the password (never logged)"
     )
     parser.add_argument("--layout", choices=LAYOUT_NAMES, help="wall layout to start with")
+    parser.add_argument(
+        "--backend-url",
+        metavar="URL",
+        help="use this remote backend (API token from the keyring or the backend_token_file setting); "
+        "default: start the bundled backend",
+    )
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
 
 
@@ -60,6 +67,9 @@ def run_gui(args: argparse.Namespace, create_main_window: WindowFactory) -> int:
     Without ``--server``/``--user``/``--password-file`` the login dialog opens pre-filled from the settings and
     the keyring. With them, the application logs in directly (the password from the file or, failing that,
     the keyring) and opens the dialog only if that fails or something is missing.
+
+    After each XProtect login the bundled backend is started for the same server and user (or the remote
+    backend of the ``backend_url`` setting is used; ``--backend-url`` sets it).
     """
     configure_logging(args.log_level)
     settings = Settings.for_user()
@@ -74,8 +84,10 @@ def run_gui(args: argparse.Namespace, create_main_window: WindowFactory) -> int:
         except OSError as exc:
             log.error("cannot read the password file %s: %s", args.password_file, exc.strerror)
             return 2
+    if args.backend_url:
+        settings.set("backend_url", args.backend_url)
     credentials = CredentialStore()
-    runtime = Runtime(settings, credentials)
+    runtime = Runtime(settings, credentials, backend=options_from_settings(settings, credentials))
     runtime.install_signal_handlers()
     window = create_main_window(runtime.app, runtime.vm)
     direct = bool(args.server or args.user or args.password_file)

@@ -6,7 +6,7 @@ Right-to-left languages flip the application's layout direction.
 
 After changing user-visible strings, regenerate the source catalogue (tests/test_gui_i18n.py checks it)::
 
-    .venv/bin/pyside6-lupdate app/*.py app/viewmodels/*.py widgets/*.py -locations none \
+    .venv/bin/pyside6-lupdate $(find app widgets -name '*.py' | sort) -locations none -no-obsolete \
         -target-language ar -ts translations/control_room_ar.ts
 """
 

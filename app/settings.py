@@ -43,6 +43,12 @@ OPTIONS: tuple[Option, ...] = (
     Option("last_layout", str, "2x2"),
     Option("last_cameras", list, []),
     Option("language", str, ""),
+    # The backend (app.backend_link.options): "" = start the bundled backend as a child process; a URL = use
+    # that remote backend (its API token from backend_token_file, or the keyring entry for the URL).
+    Option("backend_url", str, "", "BACKEND_URL"),
+    Option("backend_token_file", str, ""),
+    Option("backend_data_dir", str, ""),
+    Option("recording_duration", int, 900),  # the operator's last manual recording duration, seconds
 )
 _BY_KEY = {opt.key: opt for opt in OPTIONS}
 
@@ -76,7 +82,12 @@ def _coerce(opt: Option, value: Any) -> Any:
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return list(value)
         raise ValueError(f"{opt.key}: not a list of strings")
-    if isinstance(value, opt.type):
+    if opt.type is int and isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            raise ValueError(f"{opt.key}: not a whole number") from None
+    if isinstance(value, opt.type) and not (opt.type is int and isinstance(value, bool)):
         return value
     raise ValueError(f"{opt.key}: expected {opt.type.__name__}")
 

@@ -76,8 +76,9 @@ ComponentFactory = Callable[[AppContext], Component]
 def default_components() -> list[ComponentFactory]:
     """The components of a production backend, in start order. Storage and recording register here."""
     from backend.recording.component import RecordingComponent
+    from backend.storage.component import StorageComponent
 
-    return [RecordingComponent]
+    return [StorageComponent, RecordingComponent]
 
 
 def _version() -> str:

@@ -41,6 +41,12 @@ def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=None, help="port to listen on (default 8765; 0 = any free port)")
     parser.add_argument("--data-dir", type=Path, default=None, help="data directory (database, spool, token file)")
     parser.add_argument("--log-level", default=None, choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    parser.add_argument(
+        "--parent-pid",
+        type=int,
+        default=None,
+        help="shut down cleanly when this process ends (the operator application that started the backend)",
+    )
 
 
 def _settings(args: argparse.Namespace) -> BackendSettings:
@@ -89,7 +95,19 @@ def _public_url(host: str, port: int) -> str:
     return f"http://{host}:{port}"
 
 
-async def _serve(settings: BackendSettings) -> int:
+async def _watch_parent(pid: int, server: uvicorn.Server, interval_s: float = 2.0) -> None:
+    """Ask ``server`` to shut down gracefully once process ``pid`` no longer exists (polled every interval_s)."""
+    import psutil
+
+    while not server.should_exit:
+        await asyncio.sleep(interval_s)
+        if not psutil.pid_exists(pid):
+            log.warning("the parent process %d ended; shutting down", pid)
+            server.should_exit = True
+            return
+
+
+async def _serve(settings: BackendSettings, parent_pid: int | None = None) -> int:
     app = create_app(settings)
     config = uvicorn.Config(
         app,
@@ -117,7 +135,10 @@ async def _serve(settings: BackendSettings) -> int:
     }
     sys.stdout.write(READY_PREFIX + json.dumps(info) + "\n")
     sys.stdout.flush()
+    watcher = asyncio.ensure_future(_watch_parent(parent_pid, server)) if parent_pid else None
     await serving
+    if watcher is not None:
+        watcher.cancel()
     return 0
 
 
@@ -139,7 +160,7 @@ def run_backend(args: argparse.Namespace) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # request lines would show URLs at INFO
     logging.getLogger("alembic").setLevel(logging.WARNING)  # backend.db.migrate logs what changed
     try:
-        return asyncio.run(_serve(settings))
+        return asyncio.run(_serve(settings, getattr(args, "parent_pid", None)))
     except KeyboardInterrupt:
         return 0
     except OSError as exc:

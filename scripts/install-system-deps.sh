@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages the product and its tests need, skipping those already present.
-# Qt's xcb platform plugin libraries, EGL/GL, fonts with Arabic glyphs, Xvfb for screenshots, libvlc.
+# Qt's xcb platform plugin libraries, EGL/GL, fonts with Arabic glyphs, Xvfb for screenshots, libvlc, and
+# GStreamer's RTSP server for the RTSP camera of the tests.
 # On systems without apt-get it only reports what it would need.
 set -euo pipefail
 
@@ -11,6 +12,9 @@ packages=(
   libxcb-randr0 libxcb-shape0 libxcb-xinerama0 libxcb-xfixes0
   fonts-noto-core fonts-dejavu-core
   libvlc5 vlc-plugin-base
+  # GStreamer's RTSP server as a test camera (tests/rtsp_server.py runs it with Debian's python3-gi)
+  python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  gstreamer1.0-plugins-ugly gstreamer1.0-x
 )
 
 missing=()

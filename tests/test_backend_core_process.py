@@ -4,6 +4,7 @@ file, SIGTERM, kill -9 and restart with the same data; and ``main.py backend`` n
 from __future__ import annotations
 
 import json
+import os
 import stat
 import subprocess
 import sys
@@ -93,3 +94,29 @@ def test_main_backend_does_not_import_qt():
         [sys.executable, "main.py", "backend", "--help"], cwd=REPO, capture_output=True, text=True, timeout=60
     )
     assert helped.returncode == 0 and "--config" in helped.stdout
+
+
+def test_backend_exits_cleanly_when_its_parent_dies(tmp_path):
+    parent = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    cmd = [sys.executable, str(REPO / "main.py"), "backend", "--port", "0", "--data-dir", str(tmp_path)]
+    child = subprocess.Popen(
+        [*cmd, "--parent-pid", str(parent.pid)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "MILESTONE_ENABLED": "false"},
+    )
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().startswith("BACKEND_READY ")
+        time.sleep(1.0)
+        assert child.poll() is None  # the parent lives: the backend keeps running
+        parent.kill()
+        parent.wait()
+        assert child.wait(timeout=15) == 0  # graceful shutdown, not a kill
+    finally:
+        for proc in (parent, child):
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()

@@ -25,8 +25,9 @@ def test_demo_offscreen_shows_every_camera_live_and_writes_its_outputs(qapp, tmp
     proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=150)
     assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
     line = proc.stdout.strip().splitlines()[-1]
-    match = re.fullmatch(r"demo tiles_live=(\d+)/(\d+) frames_shown=(\d+) dropped=(\d+)", line)
+    match = re.fullmatch(r"demo tiles_live=(\d+)/(\d+) frames_shown=(\d+) dropped=(\d+) backend=(ok|down)", line)
     assert match, line
+    assert match[5] == "ok"  # the demo started the bundled backend, which connected to the simulator
     live, total, shown = int(match[1]), int(match[2]), int(match[3])
     assert live == total == 4
     assert shown >= 4 * 6 * 15 * 0.4  # 4 tiles, 6 s, 15 fps: at least 40 % of the frames painted offscreen

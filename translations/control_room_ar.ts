@@ -2,29 +2,85 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ar">
 <context>
-    <name></name>
+    <name>BackendStatusViewModel</name>
     <message>
-        <source>the recording server&apos;s certificate is not trusted</source>
+        <source>bundled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>the recording server cannot be reached</source>
+        <source>Backend: none configured (recording unavailable)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>the video stream was interrupted</source>
+        <source>Backend: starts after the XProtect login</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>the recording server does not know this camera</source>
+        <source>Backend: starting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>the recording server refused the login token</source>
+        <source>Backend: connecting to {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>your user may not view this camera</source>
+        <source>Backend: connected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>check {0} fails</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backend: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backend: live events disconnected; reconnecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backend unreachable ({0}); retrying…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backend could not be started; retrying…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backend at {0} cannot be used; retrying…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>bundled (started by this application)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>remote</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backend {0}: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cameras known to the backend: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Live events: connected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Live events: reconnecting</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -60,6 +116,10 @@
     </message>
     <message>
         <source>{0} ({1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0}, recording now</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -194,6 +254,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Recording</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Wall</source>
         <translation type="unfinished"></translation>
     </message>
@@ -223,6 +287,183 @@
     </message>
     <message>
         <source>Live tiles: {0} of {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RecordingPanel</name>
+    <message>
+        <source>time left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start recording</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop recording</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Record {0} minutes longer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No camera is recording.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No camera selected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not recording</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>● Recording</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Extending…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Custom…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Custom duration: {0} to {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Elapsed {0} of {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ends at {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>RECORDING NOW: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RecordingTracker</name>
+    <message>
+        <source>Recording started: {0} for {1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recording stopped: {0} ({1}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RecordingViewModel</name>
+    <message>
+        <source>Select a camera in the tree or on the wall.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This camera is disabled in XProtect.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recording needs the backend, and none is configured.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backend is not connected; see the status bar.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backend is still importing the cameras from XProtect…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recording of {0} extended to {1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} min {1} s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} h {1} min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stopped by an operator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the chosen duration ended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>its end passed while the backend was down</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stopped by an error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backend does not answer. Its state is shown in the status bar; try again soon.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backend&apos;s answer was not understood (is it a different version?).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backend refused the request (HTTP {0}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} Time left: {1}.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -257,6 +498,30 @@
     </message>
     <message>
         <source>stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the recording server&apos;s certificate is not trusted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the recording server cannot be reached</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the video stream was interrupted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the recording server does not know this camera</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the recording server refused the login token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>your user may not view this camera</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -1,19 +1,77 @@
-"""The camera tree panel: a search box over a tree of recording servers and their cameras (a drag source)."""
+"""The camera tree panel: a search box over a tree of recording servers and their cameras (a drag source).
+
+Cameras recording now carry a red "REC" badge (painted by ``CameraItemDelegate`` from the model's
+``RecordingRole``); selecting a camera emits ``sigCameraSelected`` (the recording section follows it).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtCore import QItemSelection, QModelIndex, QPersistentModelIndex, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QLineEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.viewmodels import CameraFilterProxy, CameraTreeModel, WallViewModel
-from app.viewmodels.camera_tree import CameraIdRole, KindRole
+from app.viewmodels.camera_tree import CameraIdRole, KindRole, RecordingRole
+
+REC_RED = "#e5484d"
+
+
+class CameraItemDelegate(QStyledItemDelegate):
+    """The default item painting plus a red "● REC" badge at the row's end for cameras recording now."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex):
+        if not index.data(RecordingRole):
+            super().paint(painter, option, index)
+            return
+        font = QFont(option.font)
+        font.setPointSizeF(max(7.0, font.pointSizeF() - 2))
+        font.setWeight(QFont.Weight.Bold)
+        text = "REC"  # the international recording mark, as on cameras and recorders (not translated)
+        width = QFontMetrics(font).horizontalAdvance(text) + 20
+        rect = QRectF(option.rect)
+        rtl = option.direction == Qt.LayoutDirection.RightToLeft
+        # The row's background across its whole width, then the item (name elided) beside the badge.
+        full = QStyleOptionViewItem(option)
+        self.initStyleOption(full, index)
+        style = full.widget.style() if full.widget is not None else None
+        if style is not None:
+            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, full, painter, full.widget)
+        narrowed = QStyleOptionViewItem(option)
+        narrowed.rect = option.rect.adjusted(width + 8, 0, 0, 0) if rtl else option.rect.adjusted(0, 0, -(width + 8), 0)
+        super().paint(painter, narrowed, index)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        x = rect.left() + 4 if rtl else rect.right() - width - 4
+        badge = QRectF(x, rect.center().y() - 8, width, 16)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(229, 72, 77, 50))
+        painter.drawRoundedRect(badge, 8, 8)
+        painter.setBrush(QColor(REC_RED))
+        painter.drawEllipse(QPointF(badge.left() + 8, badge.center().y()), 3.5, 3.5)
+        painter.setFont(font)
+        painter.setPen(QColor("#ff9592"))
+        painter.drawText(badge.adjusted(14, 0, -4, 0), Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
 
 
 class CameraTreePanel(QWidget):
     """Search box + tree bound to ``tree``/``proxy``; dragging a camera carries its id (CAMERA_MIME_TYPE).
 
     Double-clicking a camera shows it on the wall's first empty tile (or the last tile when all are in use).
+    Signal ``sigCameraSelected(str camera_id)`` when a camera row becomes the current selection.
     """
+
+    sigCameraSelected = Signal(str)
 
     def __init__(
         self, tree: CameraTreeModel, proxy: CameraFilterProxy, wall: WallViewModel, parent: QWidget | None = None
@@ -36,6 +94,8 @@ class CameraTreePanel(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setIndentation(14)
         self.view.doubleClicked.connect(self._on_double_click)
+        self.view.setItemDelegate(CameraItemDelegate(self.view))
+        self.view.selectionModel().selectionChanged.connect(self._on_selection)
         self.count = QLabel(self)
         self.count.setObjectName("muted")
         layout = QVBoxLayout(self)
@@ -64,6 +124,32 @@ class CameraTreePanel(QWidget):
     def _visible_cameras(self) -> int:
         proxy = self._proxy
         return sum(proxy.rowCount(proxy.index(row, 0)) for row in range(proxy.rowCount()))
+
+    def _on_selection(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        for index in selected.indexes():
+            if index.data(KindRole) == "camera":
+                self.sigCameraSelected.emit(str(index.data(CameraIdRole)))
+                return
+
+    def select_camera(self, camera_id: str | None) -> None:
+        """Show ``camera_id`` as the tree's selection (no signal for it); None clears the selection."""
+        selection = self.view.selectionModel()
+        selection.blockSignals(True)
+        try:
+            selection.clearSelection()
+            if camera_id:
+                proxy = self._proxy
+                for row in range(proxy.rowCount()):
+                    server = proxy.index(row, 0)
+                    for child in range(proxy.rowCount(server)):
+                        index = proxy.index(child, 0, server)
+                        if str(index.data(CameraIdRole)).lower() == camera_id.lower():
+                            selection.select(index, selection.SelectionFlag.ClearAndSelect)
+                            self.view.scrollTo(index)
+                            return
+        finally:
+            selection.blockSignals(False)
+            self.view.viewport().update()
 
     def _on_double_click(self, index: QModelIndex) -> None:
         if index.data(KindRole) != "camera":

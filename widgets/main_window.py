@@ -1,4 +1,8 @@
-"""The operator's main window: camera tree dock, video wall, layout toolbar and connection status bar."""
+"""The operator's main window: camera tree dock, video wall, recording dock, layout toolbar and status bar.
+
+The status bar shows the XProtect connection, the backend's state (bundled or remote, with its health
+problems in the tooltip) and the live tile count; recording notifications also pop up as toasts over the wall.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,12 @@ from app.viewmodels import Layout, MainViewModel
 
 from .camera_tree import CameraTreePanel
 from .login_dialog import LoginDialog
+from .notifications import ToastStack
+from .recording_marks import WallRecordingMarks
+from .recording_panel import RecordingPanel
 from .video_wall import VideoWall
+
+STATUS_COLOURS = {"ok": "#2ea043", "busy": "#d29922", "warning": "#d29922", "error": "#f85149", "off": "#6e7681"}
 
 # Layouts with a toolbar button of their own; the larger grids are in the "More" menu.
 PRIMARY_LAYOUTS = (Layout.ONE, Layout.TWO, Layout.THREE, Layout.FOUR, Layout.HOTSPOT)
@@ -58,15 +67,29 @@ class MainWindow(QMainWindow):
         dock.setWidget(self.tree_panel)
         dock.setMinimumWidth(260)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-        self.resizeDocks([dock], [330], Qt.Orientation.Horizontal)
+        self.recording_panel = RecordingPanel(vm.recording, self)
+        rec_dock = QDockWidget(self.tr("Recording"), self)
+        rec_dock.setObjectName("recordingDock")
+        rec_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        rec_dock.setWidget(self.recording_panel)
+        rec_dock.setMinimumWidth(280)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, rec_dock)
+        self.resizeDocks([dock, rec_dock], [330, 320], Qt.Orientation.Horizontal)
+        self.recording_marks = WallRecordingMarks(self.wall, vm.wall, vm.recording)
+        self.toasts = ToastStack(self.wall)
+        self.tree_panel.sigCameraSelected.connect(vm.recording.select_camera)
+        vm.recording.sigSelectionChanged.connect(lambda: self.tree_panel.select_camera(vm.recording.camera_id))
+        vm.recording.sigNotice.connect(lambda text: self.toasts.show_message(text, "recording"))
         self._build_toolbar()
         self._build_status_bar()
+        vm.backend_status.sigChanged.connect(self._on_backend_status)
         vm.sigConnectionChanged.connect(self._on_connection)
         vm.sigLiveCountChanged.connect(self._on_live_count)
         vm.wall.sigLayoutChanged.connect(self._sync_layout_actions)
         vm.notifier.sigError.connect(lambda text: self.statusBar().showMessage(text, 15000))
         vm.notifier.sigInfo.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self._on_connection()
+        self._on_backend_status()
         self._on_live_count(vm.wall.live_count, vm.wall.assigned_count)
 
     def _build_toolbar(self) -> None:
@@ -106,8 +129,10 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         self.connection_label = QLabel(self)
         self.connection_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.backend_label = QLabel(self)
         self.live_label = QLabel(self)
-        self.statusBar().addPermanentWidget(self.connection_label, 1)
+        self.statusBar().addPermanentWidget(self.connection_label)
+        self.statusBar().addPermanentWidget(self.backend_label)
         self.statusBar().addPermanentWidget(self.live_label)
         self.statusBar().setSizeGripEnabled(False)
 
@@ -119,6 +144,12 @@ class MainWindow(QMainWindow):
         text = html.escape(self._vm.connection_text)
         self.connection_label.setText(f"<span style='color:{colour}'>●</span>&nbsp; {text}")
         self.login_action.setText(self.tr("Switch server…") if self._vm.connected else self.tr("Log in…"))
+
+    def _on_backend_status(self) -> None:
+        status = self._vm.backend_status
+        colour = STATUS_COLOURS.get(status.severity, STATUS_COLOURS["off"])
+        self.backend_label.setText(f"<span style='color:{colour}'>●</span>&nbsp; {html.escape(status.text)}")
+        self.backend_label.setToolTip(status.details)
 
     def _on_live_count(self, live: int, assigned: int) -> None:
         self.live_label.setText(self.tr("Live tiles: {0} of {1}").format(live, assigned))

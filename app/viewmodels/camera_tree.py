@@ -19,6 +19,7 @@ CameraIdRole = Qt.ItemDataRole.UserRole + 1  # str camera id (camera rows only)
 KindRole = Qt.ItemDataRole.UserRole + 2  # "server" | "camera"
 StatusRole = Qt.ItemDataRole.UserRole + 3  # CameraStatus value (camera rows only)
 ServerIdRole = Qt.ItemDataRole.UserRole + 4  # str recording server id (server rows; "" for "Other cameras")
+RecordingRole = Qt.ItemDataRole.UserRole + 5  # bool: the camera records now (manual recording via the backend)
 
 
 def camera_ids_from_mime(mime: QMimeData) -> list[str]:
@@ -33,7 +34,8 @@ class CameraTreeModel(QStandardItemModel):
     """Recording servers (top level, by name) with their cameras (children, by name).
 
     Camera items carry ``CameraIdRole`` and ``StatusRole`` and a status icon; ``set_status`` updates them from
-    the wall's stream states. Cameras whose recording server is unknown go under an "Other cameras" group.
+    the wall's stream states. ``RecordingRole`` (set by ``set_recording``) marks cameras recording now (the
+    tree widget paints a red badge). Cameras whose recording server is unknown go under an "Other cameras" group.
     """
 
     def __init__(self, parent=None) -> None:
@@ -41,6 +43,7 @@ class CameraTreeModel(QStandardItemModel):
         self._icons = {status: status_icon(status) for status in CameraStatus}
         self._server_icon = server_icon()
         self._items: dict[str, QStandardItem] = {}
+        self._recording: set[str] = set()  # lower-case ids of cameras recording now
         self.setHorizontalHeaderLabels([self.tr("Cameras")])
 
     def set_inventory(self, inventory: Inventory | None) -> None:
@@ -77,6 +80,7 @@ class CameraTreeModel(QStandardItemModel):
         item.setData("camera", KindRole)
         item.setData(cam.id, CameraIdRole)
         item.setDragEnabled(cam.enabled)
+        item.setData(cam.id.lower() in self._recording, RecordingRole)
         self._items[cam.id.lower()] = item
         self._apply_status(item, status)
         return item
@@ -90,7 +94,10 @@ class CameraTreeModel(QStandardItemModel):
             CameraStatus.NO_PERMISSION: self.tr("no permission"),
             CameraStatus.DISABLED: self.tr("disabled"),
         }
-        item.setToolTip(self.tr("{0} ({1})").format(item.text(), texts[status]))
+        tip = self.tr("{0} ({1})").format(item.text(), texts[status])
+        if item.data(RecordingRole):
+            tip = self.tr("{0}, recording now").format(tip)
+        item.setToolTip(tip)
 
     def status(self, camera_id: str) -> CameraStatus | None:
         """The camera's current status, or None for an unknown camera."""
@@ -103,6 +110,21 @@ class CameraTreeModel(QStandardItemModel):
         if item is None or item.data(StatusRole) == CameraStatus.DISABLED.value:
             return
         self._apply_status(item, CameraStatus(status))
+
+    def set_recording(self, camera_id: str, recording: bool) -> None:
+        """Mark the camera as recording now (or not); remembered across ``set_inventory``."""
+        key = camera_id.lower()
+        if recording:
+            self._recording.add(key)
+        else:
+            self._recording.discard(key)
+        item = self._items.get(key)
+        if item is not None and bool(item.data(RecordingRole)) != recording:
+            item.setData(recording, RecordingRole)
+            self._apply_status(item, CameraStatus(item.data(StatusRole)))
+
+    def is_recording(self, camera_id: str) -> bool:
+        return camera_id.lower() in self._recording
 
     def camera_count(self) -> int:
         return len(self._items)

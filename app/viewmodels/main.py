@@ -11,12 +11,17 @@ from PySide6.QtCore import QObject, Signal
 from milestone.clock import Clock, SystemClock
 from milestone.models import Camera, Inventory
 
+from ..backend_link.connection import BackendConnection
+from ..backend_link.options import BackendOptions
+from ..backend_link.process import MilestoneLogin
 from ..credentials import CredentialStore
 from ..settings import Settings
 from ..tasks import Notifier, TaskRunner
+from .backend_status import BackendStatusViewModel
 from .camera_tree import CameraFilterProxy, CameraTreeModel
 from .layouts import Layout
 from .login import LoginViewModel, SessionFactory, default_session_factory
+from .recording import RecordingViewModel
 from .wall import WallViewModel
 
 log = logging.getLogger(__name__)
@@ -27,7 +32,10 @@ class MainViewModel(QObject):
 
     ``engine`` is a started ``media.engine.MediaEngine`` (the caller stops it after ``aclose``). Attributes:
     ``notifier``, ``runner``, ``login`` (LoginViewModel), ``tree`` (CameraTreeModel), ``tree_proxy``
-    (CameraFilterProxy), ``wall`` (WallViewModel). Signals: ``sigConnectionChanged()`` (``connection_text``,
+    (CameraFilterProxy), ``wall`` (WallViewModel), ``backend`` (BackendConnection: after each XProtect login
+    it starts the bundled backend for the same server and user, or uses the remote one, and imports the
+    cameras; ``backend_options`` None = no backend), ``backend_status`` (BackendStatusViewModel),
+    ``recording`` (RecordingViewModel). Signals: ``sigConnectionChanged()`` (``connection_text``,
     ``connected``), ``sigLiveCountChanged(int live, int assigned)`` (relayed from the wall).
     """
 
@@ -43,6 +51,7 @@ class MainViewModel(QObject):
         clock: Clock | None = None,
         session_factory: SessionFactory = default_session_factory,
         restore_wall: bool = True,
+        backend_options: BackendOptions | None = None,
         parent=None,
     ) -> None:
         super().__init__(parent)
@@ -51,7 +60,16 @@ class MainViewModel(QObject):
         self._restore_wall = restore_wall
         self.notifier = Notifier(self)
         self.runner = TaskRunner(self.notifier)
-        self.login = LoginViewModel(settings, credentials, self.runner, session_factory, parent=self)
+        self._logins: list[tuple[Any, MilestoneLogin]] = []  # (session, the login that made it), newest last
+
+        def factory(base_url: str, username: str, password: str, auth_type: str, verify_tls: bool) -> Any:
+            # Remember which account each session logs in with: the bundled backend logs in with the same.
+            session = session_factory(base_url, username, password, auth_type, verify_tls)
+            account = MilestoneLogin(base_url, username, password, auth_type, verify_tls)
+            self._logins = [*self._logins[-3:], (session, account)]
+            return session
+
+        self.login = LoginViewModel(settings, credentials, self.runner, factory, parent=self)
         self.tree = CameraTreeModel(self)
         self.tree_proxy = CameraFilterProxy(self.tree, self)
         layout = Layout.parse(str(settings.get("last_layout")), default=Layout.TWO)
@@ -61,8 +79,23 @@ class MainViewModel(QObject):
         self.login.sigLoggedIn.connect(self._on_logged_in)
         self.login.sigBusyChanged.connect(self._on_login_busy)
         self.login.sigNotice.connect(self.notifier.info)
+        self.login.sigFailed.connect(self._forget_logins)
         self.wall.sigCameraStatusChanged.connect(self.tree.set_status)
         self.wall.sigLiveCountChanged.connect(self.sigLiveCountChanged)
+        self.backend = BackendConnection(backend_options, parent=self)
+        self.backend_status = BackendStatusViewModel(self.backend, parent=self)
+        self.recording = RecordingViewModel(
+            self.backend,
+            self.runner,
+            settings,
+            camera_name=self._camera_name,
+            camera_enabled=self._camera_enabled,
+            clock=clock,
+            parent=self,
+        )
+        self._recording_ids: set[str] = set()
+        self.recording.sigActiveChanged.connect(self._sync_recording_badges)
+        self.recording.sigNotice.connect(self.notifier.info)
         self._set_connection(self.tr("Not connected"))
 
     @property
@@ -89,7 +122,7 @@ class MainViewModel(QObject):
         return self._engine.open_live(camera, tokens=self.login.session, on_state=on_state, on_frame=on_frame)
 
     def _on_logged_in(self, session: Any, inventory: Inventory) -> None:
-        del session  # the opener reads login.session at open time
+        # The stream opener reads login.session at open time; the session identifies the account for the backend.
         self.tree.set_inventory(inventory)
         first = self.wall.assigned_count == 0
         self.wall.set_source(self._open_live, inventory)
@@ -98,6 +131,29 @@ class MainViewModel(QObject):
         self._server = self.login.server_url
         self._set_connection(self.tr("Connected to {0} as {1}").format(self._server, self.login.username))
         self.runner.spawn(self.save_settings(), name="save-settings")
+        account = next((login for made, login in self._logins if made is session), None)
+        self._logins = []
+        if account is not None:
+            self.backend.connect_milestone(account, [cam.id for cam in inventory.cameras])
+
+    def _forget_logins(self, *_args) -> None:
+        self._logins = []  # a failed login's password is not kept
+
+    def _camera_name(self, camera_id: str) -> str | None:
+        camera = self.wall.camera(camera_id)
+        return camera.name if camera is not None else None
+
+    def _camera_enabled(self, camera_id: str) -> bool:
+        camera = self.wall.camera(camera_id)
+        return camera is None or camera.enabled
+
+    def _sync_recording_badges(self) -> None:
+        now = {camera_id.lower(): camera_id for camera_id in self.recording.recording_camera_ids()}
+        for gone in self._recording_ids - now.keys():
+            self.tree.set_recording(gone, False)
+        for new in now.keys() - self._recording_ids:
+            self.tree.set_recording(now[new], True)
+        self._recording_ids = set(now)
 
     def show_cameras(self, camera_ids: list[str] | None = None, layout: Layout | None = None) -> int:
         """Fill the wall with ``camera_ids`` (default: every enabled camera, in the tree's order) in ``layout``
@@ -127,6 +183,7 @@ class MainViewModel(QObject):
         if self.login.session is not None:
             await self.save_settings()
         self.wall.close_streams()
+        await self.backend.aclose()
         await self.login.aclose()
         await self.runner.cancel_all()
         self._set_connection(self.tr("Not connected"))

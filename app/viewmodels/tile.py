@@ -53,19 +53,19 @@ def reason_text(detail: str) -> str:
     """
     kind = detail.partition(":")[0].strip()
 
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("TileViewModel", text)
-
+    # QCoreApplication.translate with a literal context, so that lupdate files the texts under TileViewModel.
     texts = {
-        "TlsError": tr("the recording server's certificate is not trusted"),
-        "UnreachableError": tr("the recording server cannot be reached"),
-        "ConnectionError": tr("the recording server cannot be reached"),
-        "OSError": tr("the recording server cannot be reached"),
-        "ProtocolError": tr("the video stream was interrupted"),
-        "EOFError": tr("the video stream was interrupted"),
-        "NotFoundError": tr("the recording server does not know this camera"),
-        "AuthenticationError": tr("the recording server refused the login token"),
-        "PermissionDeniedError": tr("your user may not view this camera"),
+        "TlsError": QCoreApplication.translate("TileViewModel", "the recording server's certificate is not trusted"),
+        "UnreachableError": QCoreApplication.translate("TileViewModel", "the recording server cannot be reached"),
+        "ConnectionError": QCoreApplication.translate("TileViewModel", "the recording server cannot be reached"),
+        "OSError": QCoreApplication.translate("TileViewModel", "the recording server cannot be reached"),
+        "ProtocolError": QCoreApplication.translate("TileViewModel", "the video stream was interrupted"),
+        "EOFError": QCoreApplication.translate("TileViewModel", "the video stream was interrupted"),
+        "NotFoundError": QCoreApplication.translate("TileViewModel", "the recording server does not know this camera"),
+        "AuthenticationError": QCoreApplication.translate(
+            "TileViewModel", "the recording server refused the login token"
+        ),
+        "PermissionDeniedError": QCoreApplication.translate("TileViewModel", "your user may not view this camera"),
     }
     return texts.get(kind, "")
 

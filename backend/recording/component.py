@@ -24,6 +24,11 @@ class RecordingComponent:
 
     def __init__(self, ctx, local: LocalRecordingControl | None = None) -> None:
         settings = ctx.settings.recording
+        storage = getattr(ctx.state, "storage", None)
+        if local is None and storage is not None:
+            from .local_control import LocalRecorders
+
+            local = LocalRecorders(storage, ctx.milestone, ctx.clock, segment_seconds=settings.segment_seconds)
         limits = RecordingLimits(
             default_s=settings.default_duration,
             min_s=settings.min_duration,

@@ -1,0 +1,210 @@
+"""Async HTTP client of the backend's REST API (``/health``, ``/api/v1/cameras``, manual recording routes).
+
+Results are the backend's own wire models (``backend.api.schemas`` / ``schemas_recording``, the only backend
+modules the GUI may import). Every failure raises ``BackendError``: the backend's bilingual error body
+``{"error": {"code", "message", "message_ar", "details"}}`` becomes ``status``/``code``/``message``/
+``message_ar``/``details``; a backend that does not answer raises it with ``status`` 0 and code
+``unreachable`` (or ``timeout``); an answer that does not match the contract gives code ``bad_response``.
+The API token goes in the ``Authorization`` header only (never in a URL or a log).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from backend.api.schemas import API_PREFIX, CameraList, CameraOut, HealthOut, ImportResult
+from backend.api.schemas_recording import (
+    ActiveRecordings,
+    RecordingStarted,
+    RecordingStatus,
+    RecordingStopped,
+    RunningRecording,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT_S = 10.0
+IMPORT_BATCH = 500  # cameras per import request (the API accepts up to 5000)
+
+M = TypeVar("M", bound=BaseModel)
+
+# Client-side error codes (no answer from the backend); the view-models translate them.
+UNREACHABLE = "unreachable"
+TIMEOUT = "timeout"
+BAD_RESPONSE = "bad_response"
+
+
+def is_loopback(url: str) -> bool:
+    """True for a backend on this machine (127.x, ::1, localhost): never reached through an HTTP proxy."""
+    host = httpx.URL(url).host.lower()
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
+class BackendError(Exception):
+    """A failed backend call.
+
+    ``status``: HTTP status (0 when the backend did not answer). ``code``: the backend's machine code (e.g.
+    ``already_recording``, ``duration_out_of_range``, ``camera_not_found``, ``not_recording``) or one of
+    ``unreachable``/``timeout``/``bad_response``. ``message``/``message_ar``: the backend's English and Arabic
+    texts ("" for client-side errors). ``details``: the error's details; ``current_recording``: the 409's
+    ``currentRecording`` ({recordingId, startTime, remainingSeconds}) when starting a recording that runs.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str = "",
+        message_ar: str = "",
+        details: dict[str, Any] | None = None,
+        current_recording: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(f"{status} {code}: {message}" if message else f"{status} {code}")
+        self.status = status
+        self.code = code
+        self.message = message
+        self.message_ar = message_ar
+        self.details = details or {}
+        self.current_recording = current_recording
+
+    @property
+    def answered(self) -> bool:
+        """True when the backend answered (an HTTP error), False when it could not be reached."""
+        return self.status != 0
+
+    def text(self, arabic: bool) -> str:
+        """The backend's message in the operator's language (Arabic when ``arabic`` and available)."""
+        return (self.message_ar or self.message) if arabic else (self.message or self.message_ar)
+
+
+def _error_from_response(response: httpx.Response) -> BackendError:
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    info = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(info, dict):
+        return BackendError(response.status_code, f"http_{response.status_code}", response.reason_phrase)
+    current = body.get("currentRecording") if isinstance(body, dict) else None
+    details = info.get("details") if isinstance(info.get("details"), dict) else {}
+    if current is None and isinstance(details.get("currentRecording"), dict):
+        current = details["currentRecording"]
+    return BackendError(
+        response.status_code,
+        str(info.get("code") or f"http_{response.status_code}"),
+        str(info.get("message") or ""),
+        str(info.get("message_ar") or ""),
+        details,
+        current if isinstance(current, dict) else None,
+    )
+
+
+class BackendClient:
+    """REST client of one backend at ``base_url`` (``http://host:port``) authenticated by ``token``.
+
+    ``transport``: an httpx transport for tests (default: real sockets). Use ``aclose()`` when done.
+    """
+
+    def __init__(self, base_url: str, token: str, *, timeout: float = DEFAULT_TIMEOUT_S, transport: Any = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+            timeout=timeout,
+            transport=transport,
+            trust_env=not is_loopback(self.base_url),  # a proxy must never see the loopback backend or its token
+        )
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # --- plumbing ---------------------------------------------------------------------------------------
+    async def _request(self, method: str, path: str, *, ok: tuple[int, ...] = (200, 201), **kwargs: Any) -> Any:
+        try:
+            response = await self._http.request(method, path, **kwargs)
+        except httpx.TimeoutException as exc:
+            raise BackendError(0, TIMEOUT, type(exc).__name__) from None
+        except (httpx.TransportError, OSError) as exc:
+            raise BackendError(0, UNREACHABLE, type(exc).__name__) from None
+        if response.status_code not in ok:
+            raise _error_from_response(response)
+        try:
+            return response.json()
+        except ValueError:
+            raise BackendError(response.status_code, BAD_RESPONSE, "not JSON") from None
+
+    @staticmethod
+    def _parse(model: type[M], body: Any) -> M:
+        try:
+            return model.model_validate(body)
+        except ValidationError as exc:
+            log.warning("the backend's answer does not match %s: %s", model.__name__, exc.errors()[:3])
+            raise BackendError(200, BAD_RESPONSE, f"unexpected {model.__name__}") from None
+
+    @staticmethod
+    def _camera_path(camera_id: str, tail: str) -> str:
+        return f"{API_PREFIX}/cameras/{quote(camera_id, safe='')}/{tail}"
+
+    # --- system -----------------------------------------------------------------------------------------
+    async def health(self) -> HealthOut:
+        """``GET /health`` (no token needed): overall ``status`` ok|unavailable (503 is an answer, not an
+        error here) and per-check ``checks[name]`` {ok, status, critical, message, message_ar, ...}."""
+        return self._parse(HealthOut, await self._request("GET", "/health", ok=(200, 503)))
+
+    # --- cameras ----------------------------------------------------------------------------------------
+    async def import_cameras(self, milestone_ids: list[str]) -> list[CameraOut]:
+        """``POST /api/v1/cameras/import`` of these XProtect camera GUIDs (idempotent; batches of
+        ``IMPORT_BATCH``); returns the backend's cameras. Raises BackendError (503 while the backend's own
+        XProtect session is not connected yet, 404 when XProtect does not know an id)."""
+        cameras: list[CameraOut] = []
+        for start in range(0, len(milestone_ids), IMPORT_BATCH):
+            batch = milestone_ids[start : start + IMPORT_BATCH]
+            body = {"cameras": [{"milestoneDeviceId": camera_id} for camera_id in batch]}
+            result = self._parse(ImportResult, await self._request("POST", f"{API_PREFIX}/cameras/import", json=body))
+            cameras.extend(result.cameras)
+        return cameras
+
+    async def cameras(self, page: int = 1000) -> list[CameraOut]:
+        """Every camera of the backend (``GET /api/v1/cameras``, paged)."""
+        out: list[CameraOut] = []
+        while True:
+            params = {"limit": page, "offset": len(out)}
+            result = self._parse(CameraList, await self._request("GET", f"{API_PREFIX}/cameras", params=params))
+            out.extend(result.cameras)
+            if not result.cameras or len(out) >= result.total:
+                return out
+
+    # --- manual recording -------------------------------------------------------------------------------
+    async def start_recording(self, camera_id: str, duration_s: int) -> RecordingStarted:
+        """``POST .../recordings/start {"duration": s}``. Raises BackendError: 409 ``already_recording`` (with
+        ``current_recording``), 400 ``duration_out_of_range`` (details minimum/maximum), 404, 429, 502, 503."""
+        body = await self._request(
+            "POST", self._camera_path(camera_id, "recordings/start"), json={"duration": int(duration_s)}
+        )
+        return self._parse(RecordingStarted, body)
+
+    async def stop_recording(self, camera_id: str) -> RecordingStopped:
+        """``POST .../recordings/stop``. Raises BackendError 404 ``not_recording`` when nothing records."""
+        body = await self._request("POST", self._camera_path(camera_id, "recordings/stop"))
+        return self._parse(RecordingStopped, body)
+
+    async def recording_status(self, camera_id: str) -> RecordingStatus:
+        """``GET .../recordings/status``: ``is_recording`` with ``recording`` or ``last_recording``."""
+        body = await self._request("GET", self._camera_path(camera_id, "recordings/status"))
+        return self._parse(RecordingStatus, body)
+
+    async def extend_recording(self, camera_id: str, seconds: int) -> RunningRecording:
+        """``POST .../recordings/extend {"seconds": n}``; 400 when the total would exceed the maximum."""
+        body = await self._request(
+            "POST", self._camera_path(camera_id, "recordings/extend"), json={"seconds": int(seconds)}
+        )
+        return self._parse(RunningRecording, body)
+
+    async def active_recordings(self) -> ActiveRecordings:
+        """``GET /api/v1/recordings/active``: every running recording of this backend."""
+        return self._parse(ActiveRecordings, await self._request("GET", f"{API_PREFIX}/recordings/active"))

@@ -1,0 +1,102 @@
+"""LocalRecordingControl: the backend records a camera itself (stream copy into spool segments, then upload).
+
+Source per camera: its RTSP URL when set, else XProtect's ImageServer live H.264 through the backend's
+Milestone session. Each closed segment is indexed and queued for upload at once (``Uploader.add_closed_segment``);
+``stop()`` returns after the last segment is durable and indexed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+
+from backend.milestone_link import MilestoneLink, MilestoneUnavailableError
+from backend.storage.component import StorageComponent
+from backend.storage.errors import StorageError
+from media.recorder import LocalRecorder
+from media.recorder_imageserver import ImageServerSource
+from media.recorder_rtsp import RtspSource
+from media.segment_writer import SegmentWriter
+from milestone.clock import Clock
+from milestone.errors import MilestoneError
+
+from .errors import LocalRecordingUnavailableError
+from .ports import CameraTarget
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class _Running:
+    recorder: LocalRecorder
+    task: asyncio.Task[None]
+    session_id: str
+    indexing: set[asyncio.Task[int]] = field(default_factory=set)
+
+
+class LocalRecorders:
+    """One LocalRecorder per recording camera; see the module docstring."""
+
+    def __init__(self, storage: StorageComponent, link: MilestoneLink, clock: Clock, *, segment_seconds: float) -> None:
+        self._storage = storage
+        self._link = link
+        self._clock = clock
+        self._segment_seconds = segment_seconds
+        self._running: dict[str, _Running] = {}
+
+    def ensure_can_record(self, camera: CameraTarget) -> None:
+        """Raises LocalRecordingUnavailableError when the spool's disk is nearly full."""
+        try:
+            self._storage.spool.ensure_space()
+        except StorageError as exc:
+            raise LocalRecordingUnavailableError(exc.message, exc.message_ar) from exc
+
+    async def start(self, camera: CameraTarget, session_id: str) -> None:
+        """Start recording ``camera`` (idempotent: a running recorder takes the new session id)."""
+        running = self._running.get(camera.id)
+        if running is not None and not running.task.done():
+            running.session_id = session_id
+            return
+        source = await self._source(camera)
+        uploader = self._storage.uploader
+        writer = SegmentWriter(self._storage.spool.root, camera.id, segment_seconds=self._segment_seconds)
+        entry: _Running
+
+        def on_segment(closed) -> None:
+            task = asyncio.ensure_future(uploader.add_closed_segment(closed, camera.id, entry.session_id))
+            entry.indexing.add(task)
+            task.add_done_callback(entry.indexing.discard)
+
+        recorder = LocalRecorder(source, writer, on_segment=on_segment)
+        task = asyncio.create_task(recorder.run(), name=f"local-recorder-{camera.id}")
+        entry = _Running(recorder, task, session_id)
+        self._running[camera.id] = entry
+        log.info("local recording of camera %s started", camera.id)
+
+    async def stop(self, camera_id: str) -> None:
+        """Stop and close the camera's current segment durably; returns once its segments are indexed."""
+        entry = self._running.pop(camera_id, None)
+        if entry is None:
+            return
+        await entry.recorder.stop()
+        with contextlib.suppress(asyncio.CancelledError):
+            await entry.task
+        if entry.indexing:
+            await asyncio.gather(*entry.indexing, return_exceptions=True)
+        log.info("local recording of camera %s stopped", camera_id)
+
+    async def _source(self, camera: CameraTarget):
+        if camera.rtsp_url:
+            return RtspSource(camera.rtsp_url, clock=self._clock)
+        try:
+            session = self._link.session()
+            inventory = await self._link.inventory()
+            xcamera = inventory.camera(camera.milestone_device_id or camera.id)
+        except (MilestoneUnavailableError, MilestoneError, KeyError) as exc:
+            raise LocalRecordingUnavailableError(
+                f"the camera's XProtect live stream is not available ({type(exc).__name__})",
+                "البث المباشر للكاميرا من XProtect غير متاح",
+            ) from exc
+        return ImageServerSource(xcamera, session, clock=self._clock, stream_id=camera.stream_id)
