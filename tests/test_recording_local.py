@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import itertools
+import time
+from datetime import datetime
 
 import av
 from sqlalchemy import create_engine, select
@@ -98,3 +100,48 @@ def test_spool_nearly_full_refuses_local_recording_with_a_bilingual_error(
     assert refused.json()["error"]["code"] == "local_recording_unavailable"
     assert any(0x0600 <= ord(c) <= 0x06FF for c in refused.json()["error"]["message_ar"])
     assert api.get("/api/v1/recordings/active").json()["total"] == 0
+
+
+def test_local_recording_survives_a_backend_killed_mid_segment(make_backend_process, simulator, tmp_path):
+    """SIGKILL while a LOCAL recording writes a segment: at restart the spool's partial segment is sealed and
+    indexed, the session resumes and stops at its chosen end, and every segment reaches the object store."""
+    import httpx
+
+    from tests.backend_fixtures import milestone_section
+
+    data_dir = tmp_path / "data"
+    proc = make_backend_process(
+        settings={"milestone": milestone_section(simulator), "recording": {"segment_seconds": 4}},
+        env={"RECORDING_MIN_DURATION": "1", "BACKEND_SPOOL_MIN_FREE_MB": "0"},
+        data_dir=data_dir,
+    )
+    cam = camera_id(7)
+    client = httpx.Client(base_url=proc.url, headers=proc.headers, timeout=10)
+    wait_until(lambda: client.get("/health").json()["checks"]["milestone"]["status"] == "connected", 20)
+    assert client.post("/api/v1/cameras/import", json={"milestoneDeviceId": cam}).status_code in (200, 201)
+    assert client.patch(f"/api/v1/cameras/{cam}", json={"storageMode": "LOCAL"}).status_code == 200
+    started = client.post(f"/api/v1/cameras/{cam}/recordings/start", json={"duration": 14})
+    assert started.status_code == 200, started.text
+    time.sleep(6.0)  # one closed segment, the second one half written
+    proc.restart(kill=True)
+    client = httpx.Client(base_url=proc.url, headers=proc.headers, timeout=10)
+    assert client.get(f"/api/v1/cameras/{cam}/recordings/status").json()["isRecording"] is True
+    wait_until(lambda: not client.get(f"/api/v1/cameras/{cam}/recordings/status").json()["isRecording"], 25)
+
+    class _Settings:
+        db_url = f"sqlite:///{data_dir / 'backend.sqlite3'}"
+
+    segments = wait_until(
+        lambda: (
+            (segs := uploaded_segments(_Settings, cam)) and all(s.storage_state == "uploaded" for s in segs) and segs
+        ),
+        30,
+    )
+    assert not list((data_dir / "spool").rglob("*.partial"))  # nothing half-written left behind
+    assert not list((data_dir / "spool" / "quarantine").rglob("*.ts"))  # the killed segment was readable
+    covered_s = sum(s.end_us - s.start_us for s in segments) / 1e6
+    # 14 s chosen; at most the kill, the restart and up to one second of unwritten batch are missing
+    assert covered_s >= 7.0, [(s.start_us, s.end_us) for s in segments]
+    begin_us = datetime.fromisoformat(started.json()["startTime"].replace("Z", "+00:00")).timestamp() * 1e6
+    assert abs(segments[0].start_us - begin_us) < 2e6  # recorded from the start...
+    assert abs(segments[-1].end_us - (begin_us + 14e6)) < 2e6  # ...to the chosen end, across the kill
