@@ -54,10 +54,16 @@ def test_local_recording_is_segmented_uploaded_and_continuous(make_backend, back
     assert api.patch(f"/api/v1/cameras/{local_cam}", json={"storageMode": "LOCAL"}).status_code == 200
     assert api.patch(f"/api/v1/cameras/{both_cam}", json={"storageMode": "BOTH"}).status_code == 200
 
-    for cam in (local_cam, both_cam):
-        started = api.post(f"/api/v1/cameras/{cam}/recordings/start", json={"duration": 7})
-        assert started.status_code == 200, started.text
-        assert started.json()["storageMode"] in ("LOCAL", "BOTH")
+    events_url = f"/api/v1/events?token={api.token}&cameraId={local_cam}&types=camera_status"
+    with api.client.websocket_connect(events_url) as ws:
+        for cam in (local_cam, both_cam):
+            started = api.post(f"/api/v1/cameras/{cam}/recordings/start", json={"duration": 7})
+            assert started.status_code == 200, started.text
+            assert started.json()["storageMode"] in ("LOCAL", "BOTH")
+        states = []
+        while "live" not in states:  # the recorder's source reports its connection state
+            message = ws.receive_json()
+            states.append(message["data"].get("recorder"))
     wait_until(lambda: api.get("/api/v1/recordings/active").json()["total"] == 0, 20)
 
     store = api.app.state.storage.store

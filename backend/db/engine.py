@@ -46,7 +46,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE: take the write lock at BEGIN, waiting up to busy_timeout for it. With a deferred BEGIN, a
+    # transaction that reads and then writes fails at once with "database is locked" (SQLITE_BUSY_SNAPSHOT,
+    # no waiting) when another connection committed in between - the uploader and the recording scheduler
+    # do exactly that concurrently. Readers of other connections are not blocked (WAL).
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_db_engine(url: str, *, echo: bool = False) -> Engine:

@@ -28,7 +28,9 @@ class RecordingComponent:
         if local is None and storage is not None:
             from .local_control import LocalRecorders
 
-            local = LocalRecorders(storage, ctx.milestone, ctx.clock, segment_seconds=settings.segment_seconds)
+            local = LocalRecorders(
+                storage, ctx.milestone, ctx.clock, segment_seconds=settings.segment_seconds, publish=ctx.bus.publish
+            )
         limits = RecordingLimits(
             default_s=settings.default_duration,
             min_s=settings.min_duration,

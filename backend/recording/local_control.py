@@ -19,11 +19,12 @@ from media.recorder import LocalRecorder
 from media.recorder_imageserver import ImageServerSource
 from media.recorder_rtsp import RtspSource
 from media.segment_writer import SegmentWriter
+from media.stream_stats import StreamState
 from milestone.clock import Clock
 from milestone.errors import MilestoneError
 
 from .errors import LocalRecordingUnavailableError
-from .ports import CameraTarget
+from .ports import CameraTarget, Publisher
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,16 @@ class _Running:
 class LocalRecorders:
     """One LocalRecorder per recording camera; see the module docstring."""
 
-    def __init__(self, storage: StorageComponent, link: MilestoneLink, clock: Clock, *, segment_seconds: float) -> None:
+    def __init__(
+        self,
+        storage: StorageComponent,
+        link: MilestoneLink,
+        clock: Clock,
+        *,
+        segment_seconds: float,
+        publish: Publisher | None = None,
+    ) -> None:
+        self._publish = publish
         self._storage = storage
         self._link = link
         self._clock = clock
@@ -87,9 +97,18 @@ class LocalRecorders:
             await asyncio.gather(*entry.indexing, return_exceptions=True)
         log.info("local recording of camera %s stopped", camera_id)
 
+    def _on_state(self, camera_id: str):
+        """The source's connection state, published as ``camera_status`` (``recorder`` = the state's value)."""
+
+        def on_state(state: StreamState, detail: str) -> None:
+            if self._publish is not None:
+                self._publish("camera_status", camera_id=camera_id, recorder=state.value, detail=detail)
+
+        return on_state
+
     async def _source(self, camera: CameraTarget):
         if camera.rtsp_url:
-            return RtspSource(camera.rtsp_url, clock=self._clock)
+            return RtspSource(camera.rtsp_url, clock=self._clock, on_state=self._on_state(camera.id))
         try:
             session = self._link.session()
             inventory = await self._link.inventory()
@@ -99,4 +118,6 @@ class LocalRecorders:
                 f"the camera's XProtect live stream is not available ({type(exc).__name__})",
                 "البث المباشر للكاميرا من XProtect غير متاح",
             ) from exc
-        return ImageServerSource(xcamera, session, clock=self._clock, stream_id=camera.stream_id)
+        return ImageServerSource(
+            xcamera, session, clock=self._clock, stream_id=camera.stream_id, on_state=self._on_state(camera.id)
+        )
