@@ -16,6 +16,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from backend.errors import BilingualError
+
 log = logging.getLogger(__name__)
 
 # code -> (HTTP status, English, Arabic). Other modules may pass their own messages to ApiError directly.
@@ -136,6 +138,11 @@ async def _api_error_handler(_request: Request, exc: Exception) -> JSONResponse:
     return exc.response()
 
 
+async def _service_error_handler(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, BilingualError)
+    return ApiError(exc.status, exc.code, exc.message, exc.message_ar, exc.details).response()
+
+
 async def _validation_handler(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = _validation_details(exc)
@@ -163,6 +170,7 @@ async def _unexpected_handler(request: Request, exc: Exception) -> JSONResponse:
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers that give every error response the bilingual body."""
     app.add_exception_handler(ApiError, _api_error_handler)
+    app.add_exception_handler(BilingualError, _service_error_handler)
     app.add_exception_handler(RequestValidationError, _validation_handler)
     app.add_exception_handler(StarletteHTTPException, _http_handler)
     app.add_exception_handler(Exception, _unexpected_handler)

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Body, Depends, Request
 from fastapi.responses import JSONResponse
 
 from backend.api.deps import Caller, error_responses
-from backend.api.errors import ApiError, error_body
+from backend.api.errors import error_body
 from backend.api.schemas import StorageMode, datetime_from_us
 from backend.api.schemas_recording import (
     ActiveRecording,
@@ -26,7 +26,7 @@ from backend.api.schemas_recording import (
     RunningRecording,
     StartRecordingRequest,
 )
-from backend.recording.errors import AlreadyRecordingError, RecordingError
+from backend.recording.errors import AlreadyRecordingError
 from backend.recording.manager import RecordingManager
 from backend.recording.store import SessionView
 
@@ -44,24 +44,17 @@ def recording_manager(request: Request) -> RecordingManager:
 Manager = Annotated[RecordingManager, Depends(recording_manager)]
 
 
-def _api_error(exc: RecordingError) -> ApiError | JSONResponse:
-    if isinstance(exc, AlreadyRecordingError):
+async def _guard(call):
+    """Await ``call``; a 409 gets the seeds' body (the bilingual error plus ``currentRecording``). Other
+    RecordingErrors reach the API's handler for ``backend.errors.BilingualError``."""
+    try:
+        return await call
+    except AlreadyRecordingError as exc:
         current = dict(exc.current)
         current["startTime"] = datetime_from_us(int(current["startTime"])).isoformat().replace("+00:00", "Z")
         body = error_body(exc.code, exc.message, exc.message_ar, exc.details | {"currentRecording": current})
         body["currentRecording"] = current
         return JSONResponse(body, status_code=exc.status)
-    return ApiError(exc.status, exc.code, exc.message, exc.message_ar, exc.details)
-
-
-async def _guard(call):
-    try:
-        return await call
-    except RecordingError as exc:
-        mapped = _api_error(exc)
-        if isinstance(mapped, ApiError):
-            raise mapped from exc
-        return mapped
 
 
 def _running(manager: RecordingManager, view: SessionView) -> dict:

@@ -9,18 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from backend.errors import BilingualError
 
-class RecordingError(Exception):
-    """Base class: ``code`` (stable, machine-readable), ``status`` (HTTP), bilingual messages, ``details``."""
+
+class RecordingError(BilingualError):
+    """Base class of this layer's errors (see ``backend.errors.BilingualError``)."""
 
     code = "recording_error"
-    status = 500
-
-    def __init__(self, message: str, message_ar: str, details: dict[str, Any] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.message_ar = message_ar
-        self.details = details or {}
 
 
 class CameraNotFoundError(RecordingError):

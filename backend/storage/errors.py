@@ -7,20 +7,13 @@ never a secret key, password or presigned URL signature.
 
 from __future__ import annotations
 
-from typing import Any
+from backend.errors import BilingualError
 
 
-class StorageError(Exception):
-    """Base class: ``code`` (stable, machine-readable), ``status`` (HTTP), bilingual messages, ``details``."""
+class StorageError(BilingualError):
+    """Base class of this layer's errors (see ``backend.errors.BilingualError``)."""
 
     code = "storage_error"
-    status = 500
-
-    def __init__(self, message: str, message_ar: str, details: dict[str, Any] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.message_ar = message_ar
-        self.details = details or {}
 
 
 class StoreUnavailableError(StorageError):
