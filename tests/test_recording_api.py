@@ -90,6 +90,8 @@ def test_bad_input_gets_bilingual_errors_and_writes_nothing(api):
     assert malformed.status_code == 400 and has_arabic(malformed.json()["error"]["message_ar"])
     wrong_type = api.post(f"{base}/start", json={"duration": "soon"})
     assert wrong_type.status_code == 422
+    limits = api.get("/api/v1/recordings/limits").json()
+    assert (limits["minSeconds"], limits["defaultSeconds"], limits["maxSeconds"]) == (1, 60, 7200)
     assert api.get("/api/v1/recordings/active").json()["total"] == 0
 
 

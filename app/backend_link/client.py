@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from backend.api.schemas import API_PREFIX, CameraList, CameraOut, HealthOut, ImportResult
 from backend.api.schemas_recording import (
     ActiveRecordings,
+    RecordingLimitsOut,
     RecordingStarted,
     RecordingStatus,
     RecordingStopped,
@@ -204,6 +205,10 @@ class BackendClient:
             "POST", self._camera_path(camera_id, "recordings/extend"), json={"seconds": int(seconds)}
         )
         return self._parse(RunningRecording, body)
+
+    async def recording_limits(self) -> RecordingLimitsOut:
+        """``GET /api/v1/recordings/limits``: the durations the backend accepts (seconds)."""
+        return self._parse(RecordingLimitsOut, await self._request("GET", f"{API_PREFIX}/recordings/limits"))
 
     async def active_recordings(self) -> ActiveRecordings:
         """``GET /api/v1/recordings/active``: every running recording of this backend."""

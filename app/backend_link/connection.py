@@ -27,7 +27,7 @@ from backend.api.schemas import HealthCheckOut, HealthOut
 
 from .client import BackendClient, BackendError
 from .events import EventsClient
-from .options import BUNDLED, OFF, REMOTE, BackendOptions
+from .options import BUNDLED, OFF, REMOTE, BackendOptions, DurationLimits
 from .process import BackendStartError, BundledBackend, MilestoneLogin
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,7 @@ class BackendState(Enum):
 
 class BackendConnection(QObject):
     """See the module docstring. Signals: ``sigStateChanged()`` (state, health, failure, events),
+    ``sigLimitsChanged()`` (``limits``: the durations the backend accepts, learnt from it),
     ``sigEvent(object EventOut)`` (every backend event, GUI thread), ``sigEventsConnected(bool)``,
     ``sigCamerasChanged()`` (the camera id mapping changed, e.g. after an import)."""
 
@@ -60,6 +61,7 @@ class BackendConnection(QObject):
     sigEvent = Signal(object)
     sigEventsConnected = Signal(bool)
     sigCamerasChanged = Signal()
+    sigLimitsChanged = Signal()
 
     def __init__(self, options: BackendOptions | None = None, parent=None) -> None:
         super().__init__(parent)
@@ -82,6 +84,8 @@ class BackendConnection(QObject):
         self._health: HealthOut | None = None
         self._failure = ""
         self._closed = False
+        self.limits: DurationLimits = self.options.limits  # replaced by the backend's own once it answers
+        self._limits_client: BackendClient | None = None
 
     # --- state ------------------------------------------------------------------------------------------
     @property
@@ -305,8 +309,22 @@ class BackendConnection(QObject):
             self._set_state(BackendState.UNREACHABLE, exc.code if not exc.answered else str(exc))
             return
         self._update_from_health()
+        if self._limits_client is not client:
+            await self._fetch_limits(client)
         if self._pending_import is not None and asyncio.get_running_loop().time() >= self._import_after:
             await self._import(client, self._pending_import)
+
+    async def _fetch_limits(self, client: BackendClient) -> None:
+        """Learn the durations this backend accepts (once per client; a backend without the route keeps the
+        configured limits)."""
+        try:
+            out = await client.recording_limits()
+        except BackendError as exc:
+            log.info("the backend did not give its recording limits: %s", exc.code)
+            return
+        self._limits_client = client
+        self.limits = DurationLimits(out.min_seconds, out.max_seconds, out.default_seconds)
+        self.sigLimitsChanged.emit()
 
     def _update_from_health(self) -> None:
         if self._health is None or self._client is None:

@@ -77,6 +77,7 @@ class RecordingViewModel(QObject):
         self.tracker.sigTick.connect(self.sigTick)
         self.tracker.sigNotice.connect(self.sigNotice)
         backend.sigStateChanged.connect(self.sigStateChanged)
+        backend.sigLimitsChanged.connect(self._on_backend_limits)
         backend.sigCamerasChanged.connect(self.sigStateChanged)
 
     def name_of(self, camera_id: str) -> str:
@@ -286,6 +287,12 @@ class RecordingViewModel(QObject):
                 isolate(self.name_of(camera_id)), duration_text(running.duration_seconds)
             )
         )
+
+    def _on_backend_limits(self) -> None:
+        """The backend told its limits (``GET /recordings/limits``): offer exactly those durations."""
+        self.limits = self._backend.limits
+        self._duration = self._clamp(self._duration)
+        self.sigStateChanged.emit()
 
     def _learn_limits(self, details: dict[str, Any]) -> None:
         """A 400 ``duration_out_of_range`` tells the backend's real limits (details minimum/maximum, s)."""

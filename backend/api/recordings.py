@@ -20,6 +20,7 @@ from backend.api.schemas_recording import (
     AlreadyRecordingResponse,
     ExtendRecordingRequest,
     LastRecording,
+    RecordingLimitsOut,
     RecordingStarted,
     RecordingStatus,
     RecordingStopped,
@@ -152,3 +153,14 @@ async def extend_recording(camera_id: str, body: ExtendRecordingRequest, manager
 async def active_recordings(manager: Manager) -> ActiveRecordings:
     items = [ActiveRecording(camera_id=v.camera_id, **_running(manager, v)) for v in manager.active()]
     return ActiveRecordings(recordings=items, total=len(items))
+
+
+@router.get("/recordings/limits", response_model=RecordingLimitsOut, summary="Durations this backend accepts")
+async def recording_limits(manager: Manager) -> RecordingLimitsOut:
+    limits = manager.limits
+    return RecordingLimitsOut(
+        default_seconds=limits.default_s,
+        min_seconds=limits.min_s,
+        max_seconds=limits.max_s,
+        max_concurrent=limits.max_concurrent,
+    )

@@ -75,6 +75,15 @@ class ActiveRecordings(ApiModel):
     total: int
 
 
+class RecordingLimitsOut(ApiModel):
+    """The durations this backend accepts (RECORDING_MIN/MAX/DEFAULT_DURATION, seconds) and its concurrency."""
+
+    default_seconds: int
+    min_seconds: int
+    max_seconds: int
+    max_concurrent: int
+
+
 class CurrentRecording(ApiModel):
     recording_id: str
     start_time: datetime
