@@ -9,20 +9,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import ssl
 from collections.abc import Callable
 
 from media.backoff import Backoff, ReconnectPolicy
 from media.packet_queue import EncodedPacket
+from media.reconnect import ask_for_renewal, describe, image_server_ssl_context, plan_after_failure
 from media.stream_decoder import StreamDecoder
 from media.stream_stats import StatsCounter, StreamState
-from media.tokens import ImageServerTlsSource, TokenSource, VmsTokenRenewer
+from media.tokens import TokenSource
 from milestone.clock import Clock
 from milestone.errors import (
-    AuthenticationError,
-    NotFoundError,
-    PermissionDeniedError,
-    ProtocolError,
     UnreachableError,
 )
 from milestone.imageserver import ImageServerConnection
@@ -30,14 +26,7 @@ from milestone.models import Camera
 
 log = logging.getLogger(__name__)
 
-_NETWORK_ERRORS = (UnreachableError, ProtocolError, OSError, EOFError)
 _CLOSE_TIMEOUT = 5.0
-
-
-def describe(error: BaseException) -> str:
-    """A one-line description for state details and logs (milestone errors never carry tokens)."""
-    text = str(error)
-    return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
 class LiveReader:
@@ -132,31 +121,17 @@ class LiveReader:
 
     async def _attempt(self) -> tuple[float, bool]:
         """One connection's life; returns (seconds to wait before the next, whether a new token ends the wait)."""
-        policy = self._policy
         try:
             await self._stream()
-        except PermissionDeniedError as exc:
-            self._refusals = 0
-            self._report(StreamState.NO_PERMISSION, exc)
-            return policy.slow_retry, True
-        except AuthenticationError as exc:
-            self._refusals += 1
-            self._ask_for_renewal()
-            if self._refusals >= policy.auth_refusals_before_failed:
-                self._report(StreamState.AUTH_FAILED, exc)
-                return policy.slow_retry, True
-            self._report(StreamState.RECONNECTING, exc)
-            return self._backoff.next_delay(), True
-        except NotFoundError as exc:
-            self._report(StreamState.RECONNECTING, exc)
-            return policy.slow_retry, False
-        except _NETWORK_ERRORS as exc:
-            self._report(StreamState.RECONNECTING, exc)
-            return self._backoff.next_delay(), False
         except Exception as exc:
-            log.exception("%s: unexpected failure of the live stream", self.label)
-            self._report(StreamState.RECONNECTING, exc)
-            return self._backoff.next_delay(), False
+            plan = plan_after_failure(exc, self._refusals, self._policy, self._backoff)
+            self._refusals = plan.refusals
+            if plan.renew:
+                ask_for_renewal(self._tokens, self._sent_token, self.label)
+            if plan.unexpected:
+                log.exception("%s: unexpected failure of the live stream", self.label)
+            self._report(plan.state, exc)
+            return plan.delay, plan.wake_on_token
         raise AssertionError("_stream returns only by raising")  # pragma: no cover
 
     async def _stream(self) -> None:
@@ -169,7 +144,7 @@ class LiveReader:
             token,
             stream_id=self._stream_id,
             jpeg=self._jpeg,
-            ssl_context=self._ssl_context(),
+            ssl_context=image_server_ssl_context(self._tokens, self._camera),
             timeout=policy.connect_timeout,
         )
         try:
@@ -183,21 +158,6 @@ class LiveReader:
         finally:
             self._conn = None
             await self._close(conn)
-
-    def _ask_for_renewal(self) -> None:
-        """The server refused the token we sent: ask a token source that can renew on demand to do so."""
-        if not self._sent_token or not isinstance(self._tokens, VmsTokenRenewer):
-            return
-        try:
-            self._tokens.request_vms_token_renewal(self._sent_token)
-        except Exception as exc:
-            log.warning("%s: asking for a renewed vms_token failed: %s", self.label, describe(exc))
-
-    def _ssl_context(self) -> ssl.SSLContext | None:
-        server = self._camera.recording_server
-        if server is None or not isinstance(self._tokens, ImageServerTlsSource):
-            return None
-        return self._tokens.image_server_ssl_context(server)
 
     async def _pump(self, conn: ImageServerConnection) -> None:
         stall = self._policy.stall_timeout

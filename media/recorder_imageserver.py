@@ -13,20 +13,15 @@ import asyncio
 import contextlib
 import logging
 import random
-import ssl
 from collections.abc import AsyncGenerator, Callable
 
 from media.backoff import Backoff, ReconnectPolicy
-from media.live_reader import describe
+from media.reconnect import ask_for_renewal, describe, image_server_ssl_context, plan_after_failure
 from media.recorder_packets import EncodedPacket, StateCallback
 from media.stream_stats import StreamState
-from media.tokens import ImageServerTlsSource, TokenSource, VmsTokenRenewer
+from media.tokens import TokenSource
 from milestone.clock import Clock
 from milestone.errors import (
-    AuthenticationError,
-    NotFoundError,
-    PermissionDeniedError,
-    ProtocolError,
     UnreachableError,
 )
 from milestone.imageserver import ImageServerConnection
@@ -34,7 +29,6 @@ from milestone.models import Camera, ImageFrame, VideoCodec
 
 log = logging.getLogger(__name__)
 
-_NETWORK_ERRORS = (UnreachableError, ProtocolError, OSError, EOFError)
 _CODEC_NAMES = {VideoCodec.H264: "h264", VideoCodec.H265: "h265", VideoCodec.JPEG: "jpeg"}
 _CLOSE_TIMEOUT = 5.0
 
@@ -133,7 +127,7 @@ class ImageServerSource:
             self.camera,
             token,
             stream_id=self._stream_id,
-            ssl_context=self._ssl_context(),
+            ssl_context=image_server_ssl_context(self._tokens, self.camera),
             timeout=policy.connect_timeout,
         )
         self._conn = conn
@@ -190,41 +184,14 @@ class ImageServerSource:
 
     def _classify(self, exc: Exception) -> tuple[float, bool]:
         """Report a failed connection; return (seconds to wait, whether a renewed token ends the wait)."""
-        policy = self._policy
-        detail = describe(exc)
-        if isinstance(exc, PermissionDeniedError):
-            self._refusals = 0
-            self._set_state(StreamState.NO_PERMISSION, detail)
-            return policy.slow_retry, True
-        if isinstance(exc, AuthenticationError):
-            self._refusals += 1
-            self._ask_for_renewal()
-            if self._refusals >= policy.auth_refusals_before_failed:
-                self._set_state(StreamState.AUTH_FAILED, detail)
-                return policy.slow_retry, True
-            self._set_state(StreamState.RECONNECTING, detail)
-            return self._backoff.next_delay(), True
-        if isinstance(exc, NotFoundError):
-            self._set_state(StreamState.RECONNECTING, detail)
-            return policy.slow_retry, False
-        if not isinstance(exc, _NETWORK_ERRORS):
+        plan = plan_after_failure(exc, self._refusals, self._policy, self._backoff)
+        self._refusals = plan.refusals
+        if plan.renew:
+            ask_for_renewal(self._tokens, self._sent_token, self.label)
+        if plan.unexpected:
             log.exception("%s: unexpected failure of the recorded live stream", self.label)
-        self._set_state(StreamState.RECONNECTING, detail)
-        return self._backoff.next_delay(), False
-
-    def _ask_for_renewal(self) -> None:
-        if not self._sent_token or not isinstance(self._tokens, VmsTokenRenewer):
-            return
-        try:
-            self._tokens.request_vms_token_renewal(self._sent_token)
-        except Exception as exc:
-            log.warning("%s: asking for a renewed vms_token failed: %s", self.label, describe(exc))
-
-    def _ssl_context(self) -> ssl.SSLContext | None:
-        server = self.camera.recording_server
-        if server is None or not isinstance(self._tokens, ImageServerTlsSource):
-            return None
-        return self._tokens.image_server_ssl_context(server)
+        self._set_state(plan.state, describe(exc))
+        return plan.delay, plan.wake_on_token
 
     def _set_state(self, state: StreamState, detail: str) -> None:
         if state is self.state and detail == self.detail:

@@ -48,7 +48,7 @@ def state_text(state: StreamState | None) -> str:
 def reason_text(detail: str) -> str:
     """The operator-visible, translated reason behind a non-live state, from the engine's detail.
 
-    The engine reports details as ``"ErrorType: message"`` (``media.live_reader.describe``); the error type
+    The engine reports details as ``"ErrorType: message"`` (``media.reconnect.describe``); the error type
     (a ``milestone.errors`` class) picks the text. Unknown types give "" (the state text alone is shown).
     """
     kind = detail.partition(":")[0].strip()
