@@ -171,3 +171,27 @@ def make_backend_process() -> Iterator[Callable[..., BackendProcess]]:
     yield make
     for proc in started:
         proc.close()
+
+
+@pytest.fixture(scope="module")
+def s3_server(tmp_path_factory):
+    """A real S3 server (``weed mini``) for the module's tests."""
+    from tests.s3_server import WeedS3Server
+
+    server = WeedS3Server(tmp_path_factory.mktemp("s3"))
+    server.start()
+    yield server
+    server.close()
+
+
+@pytest.fixture(params=["filesystem", "s3"])
+def store(request, tmp_path):
+    """Each object store in turn, buckets created: the filesystem store, then S3 on ``s3_server``."""
+    from backend.storage.filesystem import FilesystemStore
+
+    if request.param == "filesystem":
+        result = FilesystemStore(tmp_path / "objects")
+    else:
+        result = request.getfixturevalue("s3_server").store()
+    result.ensure_buckets()
+    return result

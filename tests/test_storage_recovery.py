@@ -14,6 +14,7 @@ from backend.storage.filesystem import FilesystemStore
 from backend.storage.recovery import recover_spool
 from backend.storage.segment_index import SegmentIndex
 from backend.storage.spool import Spool
+from media.recorder_probe import probe_segment, seal_partial
 from milestone.clock import ManualClock
 from tests.test_storage_support import (
     CAM_A,
@@ -23,8 +24,6 @@ from tests.test_storage_support import (
     add_session,
     make_db,
     make_segment,
-    probe_ts,
-    seal_partial_ts,
     spool_rel,
     thumb_path,
 )
@@ -42,16 +41,13 @@ def env(tmp_path):
     return factory, spool, SegmentIndex(factory, spool, clock)
 
 
-@pytest.fixture(params=["test-probe", "recorder-probe"])
-def probes(request):
-    """(probe, seal_partial): the tests' own PyAV ones, and the recorder's (media/recorder_probe.py)."""
-    if request.param == "test-probe":
-        return probe_ts, seal_partial_ts
-    recorder_probe = pytest.importorskip("media.recorder_probe")
-    return recorder_probe.probe_segment, recorder_probe.seal_partial
+@pytest.fixture
+def probes():
+    """(probe, seal_partial): the recorder's own (media/recorder_probe.py), as the backend's recovery uses them."""
+    return probe_segment, seal_partial
 
 
-def _recover(index: SegmentIndex, store=None, probes=(probe_ts, seal_partial_ts)):
+def _recover(index: SegmentIndex, store=None, probes=(probe_segment, seal_partial)):
     probe, seal = probes
     return recover_spool(index, probe=probe, seal_partial=seal, store=store)
 

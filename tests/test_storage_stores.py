@@ -26,24 +26,6 @@ from tests.s3_server import WeedS3Server
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 
 
-@pytest.fixture(scope="module")
-def s3_server(tmp_path_factory):
-    server = WeedS3Server(tmp_path_factory.mktemp("s3"))
-    server.start()
-    yield server
-    server.close()
-
-
-@pytest.fixture(params=["filesystem", "s3"])
-def store(request, tmp_path) -> ObjectStore:
-    if request.param == "filesystem":
-        result: ObjectStore = FilesystemStore(tmp_path / "objects")
-    else:
-        result = request.getfixturevalue("s3_server").store()
-    result.ensure_buckets()
-    return result
-
-
 def _file(tmp_path: Path, data: bytes, name: str = "src.bin") -> tuple[Path, str]:
     path = tmp_path / name
     path.write_bytes(data)

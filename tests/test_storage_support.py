@@ -7,11 +7,9 @@ functions the tests hand to recovery read real media, as the recorder's ``probe_
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
@@ -23,6 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.db.models import Base, Camera, RecordingSession
 from backend.storage.fsutil import fsync_dir
+from media.recorder_files import ClosedSegment
+from media.recorder_probe import probe_segment
 
 CAM_A = "0b8f3c2e-0000-4000-8000-00000000000a"
 CAM_B = "0b8f3c2e-0000-4000-8000-00000000000b"
@@ -34,25 +34,6 @@ THUMB_US = 200_000  # make_segment's thumbnail: a key frame this long after the 
 def thumb_path(closed: ClosedSegment) -> Path:
     """Where make_segment(..., thumbnail=True) put the segment's thumbnail."""
     return closed.path.with_name(f"{closed.start_us + THUMB_US}.jpg")
-
-
-@dataclass(frozen=True, slots=True)
-class ClosedSegment:
-    """The shape ``media.segment_writer.ClosedSegment`` hands over (the tests' own copy)."""
-
-    path: Path
-    camera_key: str
-    start_us: int
-    end_us: int
-    media_duration_us: int
-    frames: int
-    key_frames: int
-    size_bytes: int
-    sha256: str
-    container: str
-    codec: str
-    width: int | None
-    height: int | None
 
 
 def make_db(tmp_path: Path, cameras: tuple[str, ...] = (CAM_A, CAM_B)) -> sessionmaker[Session]:
@@ -148,65 +129,9 @@ def make_segment(
         image = av.VideoFrame.from_ndarray(np.full((32, 32, 3), 128, np.uint8), format="rgb24").to_image()
         image.save(jpg, format="JPEG")
         _durable(jpg)
-    closed = probe_ts(path)
+    closed = probe_segment(path)
     assert closed is not None
     return closed
-
-
-def probe_ts(path: Path) -> ClosedSegment | None:
-    """What a recorder's probe does: demux the whole file; ``None`` if it holds no decodable H.264 packet.
-
-    Camera from the directory above the day directory, start from the file name (``<start_us>.ts``).
-    """
-    try:
-        with av.open(str(path)) as container:
-            stream = container.streams.video[0]
-            packets = [p for p in container.demux(stream) if p.size > 0]
-            codec, width, height = stream.codec_context.name, stream.codec_context.width, stream.codec_context.height
-            decoded = sum(len(stream.codec_context.decode(p)) for p in packets)
-    except (av.FFmpegError, IndexError):
-        return None
-    if not packets or decoded == 0:
-        return None
-    start_us = int(path.name.split(".")[0])
-    duration_us = len(packets) * 1_000_000 // FPS
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return ClosedSegment(
-        path=path,
-        camera_key=path.parent.parent.name,
-        start_us=start_us,
-        end_us=start_us + duration_us,
-        media_duration_us=duration_us,
-        frames=len(packets),
-        key_frames=sum(1 for p in packets if p.is_keyframe),
-        size_bytes=path.stat().st_size,
-        sha256=digest,
-        container="mpegts",
-        codec=codec,
-        width=width,
-        height=height,
-    )
-
-
-def seal_partial_ts(path: Path) -> ClosedSegment | None:
-    """What a recorder's ``seal_partial`` does for MPEG-TS: keep the whole 188-byte packets, rename
-    ``X.ts.partial`` to ``X.ts`` durably, probe. ``None`` (file untouched) if nothing readable remains."""
-    data = path.read_bytes()
-    whole = len(data) - len(data) % 188
-    if whole == 0:
-        return None
-    sealed = path.with_suffix("")  # drop ".partial"
-    tmp = sealed.with_name(sealed.name + ".sealing")
-    tmp.write_bytes(data[:whole])
-    _durable(tmp)
-    closed = probe_ts(tmp)
-    if closed is None:
-        tmp.unlink()
-        return None
-    os.replace(tmp, sealed)
-    path.unlink()
-    fsync_dir(path.parent)
-    return probe_ts(sealed)
 
 
 async def wait_until(predicate: Callable[[], object], timeout_s: float = 10.0, what: str = "condition") -> None:

@@ -33,24 +33,6 @@ from tests.test_storage_support import (
 SEG_US = 1_000_000  # the test segments are 1 s long
 
 
-@pytest.fixture(scope="module")
-def s3_server(tmp_path_factory):
-    server = WeedS3Server(tmp_path_factory.mktemp("s3"))
-    server.start()
-    yield server
-    server.close()
-
-
-@pytest.fixture(params=["filesystem", "s3"])
-def store(request, tmp_path) -> ObjectStore:
-    if request.param == "filesystem":
-        result: ObjectStore = FilesystemStore(tmp_path / "objects")
-    else:
-        result = request.getfixturevalue("s3_server").store()
-    result.ensure_buckets()
-    return result
-
-
 @pytest.fixture
 def env(tmp_path):
     """(session factory, spool, index, clock): a fresh database and spool per test."""
