@@ -74,11 +74,15 @@ ComponentFactory = Callable[[AppContext], Component]
 
 
 def default_components() -> list[ComponentFactory]:
-    """The components of a production backend, in start order. Storage and recording register here."""
+    """The components of a production backend, in start order. Storage and recording register here.
+
+    Playback starts after storage (it reads the spool and the store) and before recording (at start-up it
+    records the backend's downtime during sessions that recording is about to resume)."""
+    from backend.playback.component import PlaybackComponent
     from backend.recording.component import RecordingComponent
     from backend.storage.component import StorageComponent
 
-    return [StorageComponent, RecordingComponent]
+    return [StorageComponent, PlaybackComponent, RecordingComponent]
 
 
 def _version() -> str:

@@ -18,6 +18,7 @@ TOML layout::
     [recording]                 # RecordingSettings
     [storage]                   # StorageSettings
     [auth]                      # AuthSettings
+    [playback]                  # PlaybackSettings
 """
 
 from __future__ import annotations
@@ -144,6 +145,40 @@ class StorageSettings(_Section):
     upload_concurrency: int = Field(default=2, gt=0)
 
 
+class PlaybackSettings(_Section):
+    """Recordings query, timeline and playback (``backend.playback``). Times in seconds unless named otherwise.
+
+    ``cache_ttl_s``: how long a query/timeline result is served from the cache (seeds' PLAYBACK_CACHE_TTL);
+    ``live_cache_ttl_s``: the same for ranges ending less than ``live_margin_s`` before now (they still grow).
+    ``max_query_days``: the longest range a query, timeline or source request may cover.
+    ``min_speed``/``max_speed``: the playback speeds the GUI offers (seeds' PLAYBACK_MIN/MAX_SPEED).
+    ``presign_urls``: hand the GUI presigned S3 URLs for uploaded segments (false: the backend serves the bytes
+    itself, e.g. when the object store is not reachable from the workstations); ``presign_expiry_s`` their
+    lifetime. ``max_source_segments``: at most this many segments in one playback source answer.
+    """
+
+    cache_enabled: bool = True
+    cache_ttl_s: float = Field(default=300.0, ge=0)
+    live_cache_ttl_s: float = Field(default=5.0, ge=0)
+    live_margin_s: float = Field(default=10.0, ge=0)
+    cache_max_entries: int = Field(default=2048, gt=0)
+    max_query_days: float = Field(default=31.0, gt=0)
+    max_timeline_buckets: int = Field(default=20_000, gt=0)
+    min_speed: float = -8.0
+    max_speed: float = 8.0
+    presign_urls: bool = True
+    presign_expiry_s: int = Field(default=3600, gt=0, le=7 * 86_400)
+    max_source_segments: int = Field(default=2000, gt=0)
+    milestone_timeout_s: float = Field(default=15.0, gt=0)
+    snapshot_concurrency: int = Field(default=2, gt=0)
+
+    @model_validator(mode="after")
+    def _speeds(self) -> PlaybackSettings:
+        if not self.min_speed < 0 < self.max_speed:
+            raise ValueError("playback speeds must satisfy min_speed < 0 < max_speed")
+        return self
+
+
 class AuthSettings(_Section):
     """API tokens: lines of ``token_file`` (``token`` or ``label token``) plus the keyring entry ``api-token``
     when ``use_keyring``. With no token anywhere, one is generated into ``token_file`` (0600) at start-up.
@@ -168,6 +203,7 @@ class BackendSettings(_Section):
     recording: RecordingSettings = RecordingSettings()
     storage: StorageSettings = StorageSettings()
     auth: AuthSettings = AuthSettings()
+    playback: PlaybackSettings = PlaybackSettings()
 
     def resolve(self, path: Path | str) -> Path:
         """``path`` itself when absolute, else under ``data_dir``."""
@@ -244,6 +280,14 @@ ENV_VARS: dict[str, str] = {
     "RECORDING_MAX_CONCURRENT": "recording.max_concurrent",
     "RECORDING_SEGMENT_SECONDS": "recording.segment_seconds",
     "RECORDING_DEFAULT_STORAGE_MODE": "recording.default_storage_mode",
+    "PLAYBACK_CACHE_ENABLED": "playback.cache_enabled",
+    "PLAYBACK_CACHE_TTL": "playback.cache_ttl_s",
+    "PLAYBACK_LIVE_CACHE_TTL": "playback.live_cache_ttl_s",
+    "PLAYBACK_MAX_QUERY_DAYS": "playback.max_query_days",
+    "PLAYBACK_MAX_TIMELINE_BUCKETS": "playback.max_timeline_buckets",
+    "PLAYBACK_MAX_SPEED": "playback.max_speed",
+    "PLAYBACK_MIN_SPEED": "playback.min_speed",
+    "PLAYBACK_PRESIGN_URLS": "playback.presign_urls",
     "MILESTONE_ENABLED": "milestone.enabled",
     "MILESTONE_BASE_URL": "milestone.base_url",
     "MILESTONE_USERNAME": "milestone.username",

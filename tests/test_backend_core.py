@@ -130,9 +130,10 @@ def test_failed_migration_is_rolled_back_whole(tmp_path, monkeypatch):
 
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0002_broken.py").write_text(
+    head = migrate.head_revision()  # the broken revision goes on top of whatever the newest one is
+    (scripts / "versions" / "9999_broken.py").write_text(
         "import sqlalchemy as sa\nfrom alembic import op\n"
-        "revision, down_revision, branch_labels, depends_on = '0002', '0001', None, None\n"
+        f"revision, down_revision, branch_labels, depends_on = '9999', '{head}', None, None\n"
         "def upgrade():\n"
         "    op.create_table('half_done', sa.Column('x', sa.Integer))\n"
         "    op.execute('SELECT * FROM no_such_table')\n"
@@ -144,7 +145,7 @@ def test_failed_migration_is_rolled_back_whole(tmp_path, monkeypatch):
     with engine.connect() as conn:
         tables = {row[0] for row in conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'"))}
     assert "half_done" not in tables and "cameras" in tables
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == head
     engine.dispose()
 
 

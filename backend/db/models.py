@@ -42,6 +42,8 @@ AGENCIES = ("DUBAI_POLICE", "METRO", "BUS", "OTHER")
 STORAGE_MODES = ("MILESTONE", "LOCAL", "BOTH")
 SESSION_STATES = ("recording", "stopping", "stopped", "failed")
 STORAGE_STATES = ("local", "uploading", "uploaded")
+OUTAGE_KINDS = ("camera_offline", "recorder_down", "quota_denied", "upload_failed")
+OUTAGE_SOURCES = ("recorder", "backend", "quota", "admin")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -209,3 +211,33 @@ class Garbage(Base):
     size_bytes: Mapped[int | None]
     reason: Mapped[str] = mapped_column(Text)
     created_us: Mapped[int]
+
+
+class RecordingOutage(Base):
+    """Why a camera was not recorded for a while: the reasons the recordings query gives its gaps.
+
+    ``kind`` is the gap reason (camera_offline, recorder_down, quota_denied, upload_failed); ``source`` who wrote
+    the row: ``recorder`` (the local recorder's source went down and came back), ``backend`` (the backend was
+    not running during a LOCAL/BOTH session), ``quota`` (the quota service refused a recording), ``admin``.
+    ``end_us`` is NULL while the outage lasts; ``updated_us`` is refreshed while it is open (a heartbeat), so
+    that an outage left open by a crash is closed at the last moment the backend knew about it.
+    """
+
+    __tablename__ = "recording_outages"
+    __table_args__ = (
+        CheckConstraint(_in("kind", OUTAGE_KINDS), name="kind"),
+        CheckConstraint(_in("source", OUTAGE_SOURCES), name="source"),
+        CheckConstraint("end_us IS NULL OR end_us >= start_us", name="end_after_start"),
+        Index("ix_recording_outages_camera_time", "camera_id", "start_us"),
+        Index("ix_recording_outages_open", "end_us"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    camera_id: Mapped[str] = mapped_column(ForeignKey("cameras.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16))
+    start_us: Mapped[int]
+    end_us: Mapped[int | None]
+    detail: Mapped[str | None] = mapped_column(Text)  # English, technical, no secrets
+    created_us: Mapped[int]
+    updated_us: Mapped[int]

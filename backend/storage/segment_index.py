@@ -28,6 +28,9 @@ from milestone.clock import Clock
 
 SessionFactory = Callable[[], Session]
 
+# States of a segment whose file is still in the spool; an IN list (not "!= uploaded") so the state index serves it.
+_NOT_UPLOADED = ("local", "uploading")
+
 
 class ClosedSegmentLike(Protocol):
     """What the recorder hands over once a segment file is durable (``media.segment_writer.ClosedSegment``).
@@ -183,7 +186,7 @@ class SegmentIndex:
     def local_files(self) -> dict[str, SegmentRecord]:
         """Rows that claim a file in the spool (state ``local`` or ``uploading``), by ``local_path``."""
         with self._sessions() as s:
-            rows = s.scalars(select(Segment).where(Segment.storage_state != "uploaded"))
+            rows = s.scalars(select(Segment).where(Segment.storage_state.in_(_NOT_UPLOADED)))
             return {row.local_path: SegmentRecord.of(row) for row in rows if row.local_path}
 
     def pending(self, limit: int, exclude: Iterable[int] = ()) -> list[SegmentRecord]:
@@ -201,7 +204,7 @@ class SegmentIndex:
         with self._sessions() as s:
             count, total = s.execute(
                 select(func.count(Segment.id), func.coalesce(func.sum(Segment.size_bytes), 0)).where(
-                    Segment.storage_state != "uploaded"
+                    Segment.storage_state.in_(_NOT_UPLOADED)
                 )
             ).one()
             return int(count), int(total)
