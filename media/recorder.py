@@ -23,7 +23,7 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -51,11 +51,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+STOP_GRACE_S = 2.0  # stop(): how long the source may take to hand over its last packets
 SegmentCallback = Callable[[ClosedSegment], None]
 ThumbnailCallback = Callable[[bytes, int], None]
 """``on_thumbnail(jpeg_bytes, time_us)``: a JPEG of the key frame at ``time_us`` (µs UTC)."""
-
-_STOP = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,12 +79,15 @@ class LocalRecorder:
     called on the loop for every closed segment. ``max_queue``: packets waiting for the writer before new
     ones are dropped (the writer then restarts at a key frame).
 
-    ``write_interval_s``: packets go to the worker thread in batches at most this often (seconds). Longer
-    batches cost less CPU (8 cameras: 0.25 s -> ~0.11 %, 1 s -> ~0.07 % of a core per camera for the worker)
-    but a process killed outright loses up to that much received video (each frame written is flushed to the
-    file at once). ``executor``: where writing runs; by default a thread of the recorder's own. Recorders may
-    share one executor (e.g. a ``ThreadPoolExecutor`` with a few threads): a recorder submits its next batch
-    only after the previous one finished, so its writer is never used by two threads at once.
+    ``write_interval_s``: packets go to the worker thread in batches at most this often (seconds), and each
+    batch reaches the file in one ``write``. Longer batches cost less CPU (8 cameras: 0.25 s -> ~0.11 %, 1 s
+    -> ~0.07 % of a core per camera for the worker, before batching the file writes) but a process killed
+    outright loses up to that much received video (what a batch wrote is in the file when it returns), plus
+    what the source had not read yet (``ImageServerSource.read_interval_s``). Sources with a
+    ``packet_batches()`` method (``ImageServerSource``) are read a batch at a time. ``executor``: where writing
+    runs; by default a thread of the recorder's own. Recorders may share one executor (e.g. a
+    ``ThreadPoolExecutor`` with a few threads): a recorder submits its next batch only after the previous one
+    finished, so its writer is never used by two threads at once.
 
     When the source delivers nothing for the writer's ``gap_seconds`` (camera down, reconnecting), the open
     segment is closed at once, so that it can be uploaded while the source is away. A write error (disk full)
@@ -113,7 +115,9 @@ class LocalRecorder:
         self._thumb_width = thumbnail_width
         self._max_queue = max_queue
         self._write_interval = write_interval_s
-        self._queue: asyncio.Queue[object] = asyncio.Queue()
+        self._pending: list[EncodedPacket] = []  # received, not yet handed to the writer
+        self._ended = False  # the source ended or stop() was called: write what is pending, then finish
+        self._wake = asyncio.Event()
         self._own_pool = executor is None
         self._pool: Executor = executor or ThreadPoolExecutor(1, thread_name_prefix=f"recorder-{writer.camera_key}")
         self._reader: asyncio.Task[None] | None = None
@@ -143,17 +147,15 @@ class LocalRecorder:
         try:
             while True:
                 try:
-                    batch = [await self._next_packet()]
+                    await self._wait_for_packets()
                 except TimeoutError:  # the source paused for longer than a gap: close the segment now
                     closed = await loop.run_in_executor(self._pool, self._cut_writer)
                     self._deliver(closed, [])
                     continue
-                if batch[0] is not _STOP and not self._stopping and self._write_interval > 0:
+                if not self._ended and not self._stopping and self._write_interval > 0:
                     await asyncio.sleep(self._write_interval)  # gather more: one thread hop per batch
-                while not self._queue.empty():
-                    batch.append(self._queue.get_nowait())
-                stop = _STOP in batch
-                packets = [p for p in batch if isinstance(p, EncodedPacket)]
+                stop = self._ended
+                packets, self._pending = self._pending, []
                 if packets:
                     closed, thumbs = await loop.run_in_executor(self._pool, self._write_batch, packets)
                     self._deliver(closed, thumbs)
@@ -182,14 +184,19 @@ class LocalRecorder:
 
     async def stop(self) -> ClosedSegment | None:
         """Stop the source, write what was received, close the current segment durably; returns that segment
-        (None if none was open). Safe to call more than once and before ``run()`` started."""
+        (None if none was open). Safe to call more than once and before ``run()`` started.
+
+        The source is closed first and its last packets (an ImageServer source reads what already arrived)
+        are taken for up to STOP_GRACE_S; then reading is cancelled."""
         if not self._stopping:
             self._stopping = True
-            if self._reader is not None:
-                self._reader.cancel()
             with contextlib.suppress(Exception):
                 await self.source.aclose()
-            self._queue.put_nowait(_STOP)
+            reader = self._reader
+            if reader is not None and not reader.done():
+                await asyncio.wait([reader], timeout=STOP_GRACE_S)
+                reader.cancel()
+            self._end()
         if self._started and self._done is not None:
             await self._done.wait()
         return self._final
@@ -198,28 +205,48 @@ class LocalRecorder:
 
     async def _read(self) -> None:
         try:
-            async with contextlib.aclosing(self.source.packets()) as packets:
-                async for packet in packets:
-                    self._received += 1
-                    if self._queue.qsize() >= self._max_queue:
-                        self._dropped += 1
-                        self._mark_next = True
-                        continue
-                    if self._mark_next:
-                        packet = EncodedPacket(packet.data, packet.time_us, packet.key_frame, packet.codec, True)
-                        self._mark_next = False
-                    self._queue.put_nowait(packet)
+            async with contextlib.aclosing(_batches(self.source)) as batches:
+                async for batch in batches:
+                    self._take(batch)
         except Exception as exc:
             log.exception("%s: the packet source failed", self.writer.camera_key)
             self._error(f"the packet source failed: {exc}")
         finally:
-            self._queue.put_nowait(_STOP)  # the source ended (or was stopped): finish the recording
+            self._end()  # the source ended (or was stopped): finish the recording
 
-    async def _next_packet(self) -> object:
-        """The next queue item; while a segment is open, raises TimeoutError after the writer's gap time."""
+    def _take(self, batch: list[EncodedPacket]) -> None:
+        """Queue a batch for the writer; beyond ``max_queue`` waiting packets, drop (and mark the next kept)."""
+        self._received += len(batch)
+        pending = self._pending
+        room = max(0, self._max_queue - len(pending))
+        keep = batch if room >= len(batch) else batch[:room]
+        if self._mark_next and keep:
+            first = keep[0]
+            keep[0] = EncodedPacket(first.data, first.time_us, first.key_frame, first.codec, True)
+            self._mark_next = False
+        if len(keep) < len(batch):
+            self._dropped += len(batch) - len(keep)
+            self._mark_next = True
+        if keep:
+            if not pending:
+                self._wake.set()
+            pending += keep
+
+    def _end(self) -> None:
+        self._ended = True
+        self._wake.set()
+
+    async def _wait_for_packets(self) -> None:
+        """Until packets wait or the source ended; while a segment is open, raises TimeoutError after the
+        writer's gap time (plus the source's ``read_interval_s``, as it delivers packets that late)."""
+        self._wake.clear()
+        if self._pending or self._ended:
+            return
         if self.writer.current_path is None:
-            return await self._queue.get()
-        return await asyncio.wait_for(self._queue.get(), self.writer.gap_seconds)
+            await self._wake.wait()
+            return
+        async with asyncio.timeout(self.writer.gap_seconds + getattr(self.source, "read_interval_s", 0.0)):
+            await self._wake.wait()
 
     def _cut_writer(self) -> list[ClosedSegment]:
         try:
@@ -233,16 +260,23 @@ class LocalRecorder:
         """Worker thread: write packets, make due thumbnails."""
         closed: list[ClosedSegment] = []
         thumbs: list[tuple[bytes, int]] = []
+        writer = self.writer
         for packet in packets:
             try:
-                closed += self.writer.write(packet)
+                closed += writer.write(packet, flush=False)
             except (SegmentWriteError, ValueError) as exc:
+                closed += getattr(exc, "closed", ())
                 self._error(str(exc))
                 continue
-            if packet.key_frame and self.writer.current_path is not None and self._thumbnail_due(packet.time_us):
+            if packet.key_frame and writer.current_path is not None and self._thumbnail_due(packet.time_us):
                 thumb = self._thumbnail(packet)
                 if thumb is not None:
                     thumbs.append(thumb)
+        try:
+            writer.flush()  # the whole batch into the file in one write
+        except SegmentWriteError as exc:
+            closed += exc.closed
+            self._error(str(exc))
         return closed, thumbs
 
     def _thumbnail_due(self, time_us: int) -> bool:
@@ -315,3 +349,16 @@ class LocalRecorder:
             self._pool.shutdown(wait=False)
         if self._done is not None:
             self._done.set()
+
+
+async def _batches(source: PacketSource) -> AsyncGenerator[list[EncodedPacket], None]:
+    """The source's packets in batches: its own ``packet_batches()`` when it has one, else one at a time."""
+    batches = getattr(source, "packet_batches", None)
+    if batches is not None:
+        async with contextlib.aclosing(batches()) as stream:
+            async for batch in stream:
+                yield batch
+        return
+    async with contextlib.aclosing(source.packets()) as packets:
+        async for packet in packets:
+            yield [packet]

@@ -150,38 +150,50 @@ class HashingFile:
     """A write-only, non-seekable file for PyAV's muxer that hashes (SHA-256) every byte it writes.
 
     Created exclusively (fails if the path exists). Having no ``seek``, it tells the muxer the output is a
-    stream, so the bytes hashed are exactly the bytes in the file. ``finish(fsync)`` makes it durable and
-    closes it; it has no ``close`` method on purpose, so that closing the container does not close it first.
+    stream, so the bytes hashed are exactly the bytes in the file. ``write`` only collects the muxer's
+    output in memory; :meth:`flush` writes it to the file in one system call and hashes exactly the bytes
+    the file took (the writer flushes after every batch of frames). ``finish(fsync)`` flushes, makes the
+    file durable and closes it; there is no ``close`` method on purpose, so that closing the container does
+    not close it first. Raises OSError from :meth:`flush`/:meth:`finish` (what was not written is dropped).
     """
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
         self._hash = hashlib.sha256()
-        self.size = 0
+        self._pending: list[bytes] = []
+        self.size = 0  # bytes in the file (flushed)
 
     def writable(self) -> bool:
         return True
 
     def write(self, data: bytes) -> int:
-        view = memoryview(data)
-        self._hash.update(view)
-        done = 0
-        while done < len(view):
-            done += os.write(self._fd, view[done:])
-        self.size += done
-        return done
+        self._pending.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        """Write what the muxer produced since the last flush to the file (page cache), hashing it."""
+        pending, self._pending = self._pending, []
+        if not pending or self._fd < 0:
+            return
+        view = memoryview(pending[0] if len(pending) == 1 else b"".join(pending))
+        while view:
+            done = os.write(self._fd, view)
+            self._hash.update(view[:done])
+            self.size += done
+            view = view[done:]
 
     def hexdigest(self) -> str:
         return self._hash.hexdigest()
 
     def finish(self, fsync: bool = True) -> None:
-        """fsync (when asked) and close the descriptor. Safe to call twice."""
-        fd, self._fd = self._fd, -1
-        if fd < 0:
+        """Flush, fsync (when asked) and close the descriptor. Safe to call twice."""
+        if self._fd < 0:
             return
         try:
+            self.flush()
             if fsync:
-                os.fsync(fd)
+                os.fsync(self._fd)
         finally:
+            fd, self._fd = self._fd, -1
             os.close(fd)

@@ -37,10 +37,25 @@ def nal_types(data: bytes) -> list[int]:
 
 
 def parameter_sets(data: bytes) -> bytes | None:
-    """The SPS and PPS NAL units of ``data`` as Annex-B (4-byte start codes), or None unless both are present."""
-    units = nal_units(data)
-    sps = [u for u in units if u[0] & 0x1F == NAL_SPS]
-    pps = [u for u in units if u[0] & 0x1F == NAL_PPS]
+    """The SPS and PPS NAL units of ``data`` as Annex-B (4-byte start codes), or None unless both are present.
+
+    Only the NAL units before the first slice (types 1..5) are looked at, where H.264 puts an access unit's
+    parameter sets (ITU-T H.264 7.4.1.2.3): the slice data, nearly all of a key frame, is not scanned."""
+    sps: list[bytes] = []
+    pps: list[bytes] = []
+    pos = data.find(b"\x00\x00\x01")
+    while pos >= 0:
+        start = pos + 3
+        if start >= len(data):
+            break
+        kind = data[start] & 0x1F
+        if 1 <= kind <= NAL_IDR:
+            break
+        nxt = data.find(b"\x00\x00\x01", start)
+        if kind in (NAL_SPS, NAL_PPS):
+            unit = data[start:nxt].rstrip(b"\x00") if nxt >= 0 else data[start:]
+            (sps if kind == NAL_SPS else pps).append(unit)
+        pos = nxt
     if not sps or not pps:
         return None
     return b"".join(START_CODE + u for u in sps + pps)

@@ -24,15 +24,18 @@ frame, so a segment never spans a gap. After a reconnect the ImageServer may res
 (the current GOP): those are dropped, and when the resent frames reach the last written frame exactly, the
 stream continues in the same segment.
 
-Durability: written to ``<name>.partial``, each frame flushed to the file as it is muxed; at the end the
-muxer is flushed, the file fsync'ed, renamed to its final name, the directory fsync'ed; only then is the
-:class:`ClosedSegment` reported (``on_closed`` and the return values). The SHA-256 is computed over the bytes
-as they are written: measured on 23 MB of ~1 Mbit/s video, that adds the bare hashing cost (~13 ms CPU),
-while re-reading the file at close costs ~20 ms CPU plus the reads.
+Durability: written to ``<name>.partial``; every call of :meth:`SegmentWriter.write` (or, with
+``flush=False``, of :meth:`SegmentWriter.flush` after a batch of writes) leaves everything given so far in
+the file, in one ``write`` system call per batch; at the end the muxer is flushed, the file fsync'ed, renamed
+to its final name, the directory fsync'ed; only then is the :class:`ClosedSegment` reported (``on_closed``
+and the return values). The SHA-256 is computed over the bytes as they are written to the file: measured on
+23 MB of ~1 Mbit/s video, that adds the bare hashing cost (~13 ms CPU), while re-reading the file at close
+costs ~20 ms CPU plus the reads.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import statistics
@@ -66,7 +69,16 @@ REPLAY_WINDOW_US = 10_000_000  # after a reconnect, frames this far behind the l
 
 
 class SegmentWriteError(OSError):
-    """Writing a segment failed (disk full, I/O error, muxer error). The segment was closed as far as written."""
+    """Writing a segment failed (disk full, I/O error, muxer error). The segment was closed as far as written;
+    ``closed`` lists the segments that were nevertheless closed durably by the failed call."""
+
+    closed: tuple[ClosedSegment, ...] = ()
+
+
+def _write_error(text: str, closed: list[ClosedSegment]) -> SegmentWriteError:
+    error = SegmentWriteError(text)
+    error.closed = tuple(closed)
+    return error
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +107,8 @@ class _OpenSegment:
         self.spacings: deque[int] = deque(maxlen=31)
         self.file = HashingFile(self.partial)
         try:
-            # Every frame is flushed to the file as it is muxed (one write per frame): a process killed
-            # outright loses nothing the writer was given.
+            # Every frame leaves the muxer as it is muxed (flush_packets), into the HashingFile's memory
+            # buffer; SegmentWriter.flush() writes that to the file once per batch.
             self.container = av.open(self.file, "w", format="mpegts", options={"flush_packets": "1"})
             self.stream = self.container.add_mux_stream("h264", width=width, height=height)
             self.stream.time_base = TS_TIME_BASE
@@ -211,8 +223,34 @@ class SegmentWriter:
         """The latest SPS+PPS seen in the stream (Annex-B), for decoding a key frame that lacks them."""
         return self._params
 
-    def write(self, packet: EncodedPacket) -> list[ClosedSegment]:
-        """Add one packet; returns the segments this closed (usually none)."""
+    def write(self, packet: EncodedPacket, *, flush: bool = True) -> list[ClosedSegment]:
+        """Add one packet; returns the segments this closed (usually none). With ``flush=False`` the muxed
+        bytes stay in memory until :meth:`flush` (or the segment's close): a batch of frames then costs one
+        ``write`` system call instead of one per frame."""
+        closed = self._write(packet)
+        if flush:
+            try:
+                self.flush()
+            except SegmentWriteError as exc:
+                raise _write_error(str(exc), closed + list(exc.closed)) from exc
+        return closed
+
+    def flush(self) -> None:
+        """Write the frames given so far into the current ``.partial`` file (page cache, not fsync'ed).
+
+        Raises SegmentWriteError (the segment is then closed as far as written)."""
+        seg = self._open
+        if seg is None:
+            return
+        try:
+            seg.file.flush()
+        except OSError as exc:
+            closed: list[ClosedSegment] = []
+            with contextlib.suppress(SegmentWriteError):
+                self._close_into(closed)
+            raise _write_error(f"writing frames of {self.camera_key} failed: {exc}", closed) from exc
+
+    def _write(self, packet: EncodedPacket) -> list[ClosedSegment]:
         if packet.codec not in SUPPORTED_CODECS:
             raise ValueError(f"the recorder stores {', '.join(SUPPORTED_CODECS)} only, not {packet.codec!r}")
         closed: list[ClosedSegment] = []
@@ -251,10 +289,11 @@ class SegmentWriter:
         try:
             self._open.add(data, t, packet.key_frame)
         except (av.error.FFmpegError, OSError) as exc:
-            self._close_into(closed)
-            raise SegmentWriteError(f"writing a frame of {self.camera_key} failed: {exc}") from exc
+            with contextlib.suppress(SegmentWriteError):
+                self._close_into(closed)
+            raise _write_error(f"writing a frame of {self.camera_key} failed: {exc}", closed) from exc
         self._last_us = t
-        self._count(frames_written=1)
+        self._counts["frames_written"] += 1
         return closed
 
     def cut(self) -> ClosedSegment | None:

@@ -15,6 +15,7 @@ import contextlib
 import logging
 import ssl
 from collections.abc import AsyncIterator, Callable
+from typing import cast
 
 from milestone.errors import (
     AuthenticationError,
@@ -31,6 +32,7 @@ from milestone.imageserver_codec import (
     build_method_call,
     connect_params,
 )
+from milestone.imageserver_pacing import ReadPacer
 from milestone.imageserver_refusals import connect_error, fresh_error
 from milestone.models import Camera, ImageFrame
 
@@ -38,6 +40,7 @@ log = logging.getLogger(__name__)
 
 READ_CHUNK = 256 * 1024
 LIVE_QUEUE_SIZE = 64  # frames; a consumer this far behind loses the queue and resumes at the next key frame
+PACED_QUEUE_SIZE = 4096  # frames the live queue holds in paced reading (one read may bring many; see below)
 STOP_REPLY_WAIT_S = 1.0  # ``stop`` may or may not be answered (GUESS, tolerant)
 _END = object()  # live stream ended by stop_live()
 
@@ -50,6 +53,9 @@ class ImageServerConnection:
     Create with ``await ImageServerConnection.open(host, port)`` or ``open_camera(camera, vms_token)``. All
     coroutines must run in the loop that opened it. ``timeout`` (s) bounds connecting and each request.
     ``dropped_frames`` counts live frames discarded because the consumer fell behind.
+
+    Paced reading (:meth:`set_read_interval`, ``milestone.imageserver_pacing``) trades latency for CPU; the
+    recorder uses it (16 cameras at 15 fps, 1 s: about a sixth of the CPU of reading every frame at once).
     """
 
     def __init__(
@@ -62,6 +68,7 @@ class ImageServerConnection:
         self._pending: dict[int, asyncio.Future[MethodResponse | ImageFrame]] = {}
         self._live_ids: set[int] = set()
         self._live: asyncio.Queue[object] = asyncio.Queue(LIVE_QUEUE_SIZE)
+        self._pacer = ReadPacer()
         self._live_on = False
         self._await_key_frame = False
         self._error: MilestoneError | None = None
@@ -157,6 +164,31 @@ class ImageServerConnection:
             raise AuthenticationError(connect_error(reply.fields.get("errorreason", ""), vms_token).args[0])
         self.token_updates += 1
 
+    def set_read_interval(self, interval_s: float) -> None:
+        """Read the socket at most every ``interval_s`` seconds (0, the default: as soon as data arrives).
+
+        Each read takes everything the kernel holds (a read that fills READ_CHUNK is followed at once by
+        another, so a high bit rate is never throttled). Live frames then come in bursts up to ``interval_s``
+        late, and the live queue holds PACED_QUEUE_SIZE frames instead of LIVE_QUEUE_SIZE (a burst is not a
+        slow consumer). A request ends the pause at once, so replies are not delayed. Call before
+        ``start_live()``; 0 <= ``interval_s`` <= 1. Raises ValueError, ProtocolError (after start_live).
+        """
+        if not 0.0 <= interval_s <= 1.0:
+            raise ValueError("the read interval must be between 0 and 1 s")
+        if self._live_on:
+            raise ProtocolError("set_read_interval must come before start_live")
+        self._pacer.interval = float(interval_s)
+        if self._live.maxsize != (size := PACED_QUEUE_SIZE if interval_s > 0 else LIVE_QUEUE_SIZE):
+            self._live = asyncio.Queue(size)
+        self._pacer.wake()
+
+    async def read_now(self, timeout: float = 1.0) -> None:
+        """Paced reading: end the pause, and return once what the socket held has been read and its frames
+        queued for ``live_frames()``/``live_batches()`` (at most ``timeout`` s). For a consumer about to close
+        the connection that wants every frame that already arrived. Does nothing without paced reading."""
+        if self._error is None:
+            await self._pacer.read_now(timeout)
+
     async def start_live(self, compression_rate: int = 90) -> None:
         """Ask for live images (``live``); read them with ``live_frames()``. The server streams until stop."""
         self._check_alive()
@@ -186,6 +218,31 @@ class ImageServerConnection:
                 raise fresh_error(item)
             assert isinstance(item, ImageFrame)
             yield item
+
+    async def live_batches(self, idle_timeout: float | None = None) -> AsyncIterator[list[ImageFrame]]:
+        """Like ``live_frames()``, but yields every live frame received so far at once, as a non-empty list
+        in stream order (one list per read with paced reading: less per-frame overhead for a recorder)."""
+        live = self._live
+        while True:
+            try:
+                item = await asyncio.wait_for(live.get(), idle_timeout)
+            except TimeoutError:
+                raise UnreachableError(
+                    f"no live frame from ImageServer {self.host}:{self.port} for {idle_timeout:g} s"
+                ) from None
+            batch: list[ImageFrame] = []
+            while isinstance(item, ImageFrame):
+                batch.append(item)
+                if live.empty():
+                    item = None
+                    break
+                item = live.get_nowait()
+            if batch:
+                yield batch
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise fresh_error(item)
 
     async def stop_live(self) -> None:
         """Send ``stop``; ``live_frames()`` ends after the frames already queued."""
@@ -296,6 +353,7 @@ class ImageServerConnection:
         request_id = self._new_id()
         future: asyncio.Future[MethodResponse | ImageFrame] = asyncio.get_running_loop().create_future()
         self._pending[request_id] = future
+        self._pacer.wake()  # paced reading: read the reply as soon as it comes
         try:
             await self._send(build_method_call(request_id, method, params))
             wait = self.timeout if timeout is None else timeout
@@ -325,6 +383,8 @@ class ImageServerConnection:
                     raise UnreachableError(f"ImageServer {self.host}:{self.port} closed the connection")
                 for message in self._codec.feed(data):
                     self._route(message)
+                if self._pacer.interval > 0 and len(data) < READ_CHUNK and not self._pending:
+                    await self._pacer.pause(cast(asyncio.Transport, self._writer.transport))
         except asyncio.CancelledError:
             raise
         except MilestoneError as exc:

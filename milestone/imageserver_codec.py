@@ -11,6 +11,7 @@ lines ``Name: value`` each ending in CR LF, a blank line, exactly ``Content-leng
 
 from __future__ import annotations
 
+import re
 import struct
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -27,6 +28,12 @@ CONTENT_TYPE_JPEG = "image/jpeg"
 CONTENT_TYPE_GBD = "application/x-genericbytedata-octet-stream"
 MAX_XML_BYTES = 1 << 20  # a methodresponse or status larger than this is a protocol error
 MAX_CONTENT_BYTES = 64 << 20  # one image larger than this is a protocol error
+# The image response header exactly as MILESTONE_PROTOCOL.md §3 shows it (and the simulator sends it): parsed
+# with one regular expression; any other spelling or order takes the general header parser.
+_IMAGE_HEAD = re.compile(
+    rb"ImageResponse\r\nRequestId: (\d{1,18})\r\nPrev: (\d{1,18})\r\nCurrent: (\d{1,18})\r\n"
+    rb"Next: (\d{1,18})\r\nContent-length: (\d{1,18})\r\nContent-type: ([^\r\n:]*)\r\n\r\n"
+)
 
 
 # ---------------------------------------------------------------------------------------------- requests
@@ -248,6 +255,9 @@ class ResponseReader:
 
     def _image(self) -> ImageFrame | None:
         buf = self._buf
+        fast = _IMAGE_HEAD.match(buf)
+        if fast is not None:
+            return self._fast_image(fast)
         head_end = buf.find(TERMINATOR)
         if head_end < 0:
             if len(buf) > 4096:
@@ -269,6 +279,49 @@ class ResponseReader:
         content = bytes(buf[body_start : body_start + length])
         del buf[:total]
         return image_frame_from(headers, content)
+
+    def _fast_image(self, head: re.Match[bytes]) -> ImageFrame | None:
+        """The common header layout: the same checks and result as the general path, without a dict."""
+        buf = self._buf
+        length = int(head[5])
+        if length > MAX_CONTENT_BYTES:
+            raise ProtocolError(f"Content-length {length} out of range")
+        body = head.end()
+        total = body + length + len(TERMINATOR)
+        if len(buf) < total:
+            return None
+        if buf[total - len(TERMINATOR) : total] != TERMINATOR:
+            raise ProtocolError("image response content not followed by CR LF CR LF")
+        ctype = head[6].decode("latin-1").strip()
+        request_id, prev, current, nxt = int(head[1]), int(head[2]), int(head[3]), int(head[4])
+        if length >= GBD_HEADER.size and ctype.startswith(CONTENT_TYPE_GBD):
+            dtype, size, codec, seq, flags, sync_ms, pic_ms, _ = GBD_HEADER.unpack_from(buf, body)
+            if dtype == GBD_VIDEO_TYPE and size == length and codec in _CODECS:
+                with memoryview(buf) as view:
+                    payload = view[body + GBD_HEADER.size : body + length].tobytes()
+                del buf[:total]
+                return ImageFrame(
+                    request_id,
+                    current,
+                    prev,
+                    nxt,
+                    ctype,
+                    _CODECS[codec],
+                    bool(flags & GBD_FLAG_KEY_FRAME),
+                    pic_ms,
+                    sync_ms,
+                    payload,
+                    seq,
+                )
+        # Anything else (and every error) as the general path does. (The match's groups read the buffer: use
+        # them only before it changes.)
+        headers = {"requestid": request_id, "prev": prev, "current": current, "next": nxt}
+        content = bytes(buf[body : body + length])
+        del buf[:total]
+        return image_frame_from({k: str(v) for k, v in headers.items()} | {"content-type": ctype}, content)
+
+
+_CODECS = {codec.value: codec for codec in VideoCodec}
 
 
 def parse_xml_response(raw: bytes) -> MethodResponse | LiveStatus:

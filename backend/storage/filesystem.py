@@ -4,8 +4,10 @@ Layout: ``<root>/<bucket>/<key>`` with the object's metadata beside it in ``.<na
 (``{"size", "sha256", "etag", "content_type", "last_modified_us"}``; a sidecar rather than an xattr so that
 it works on every filesystem, NTFS included). A put writes ``.<name>.tmp-<random>``, fsyncs it, writes and
 renames the metadata, renames the data into place and fsyncs the directory, so a reader sees the old object
-or the new one, never a torn one. Lifecycle rules are applied by :meth:`FilesystemStore.expire`, which the
-backend runs periodically; it deletes only objects older than their bucket's rule.
+or the new one, never a torn one. :meth:`FilesystemStore.link_file` stores a file that will never change
+again (a closed spool segment) as a hard link instead of a copy when it is on the same filesystem. Lifecycle
+rules are applied by :meth:`FilesystemStore.expire`, which the backend runs periodically; it deletes only
+objects older than their bucket's rule.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import json
 import os
 import secrets
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +75,59 @@ class FilesystemStore(ObjectStore):
             raise StoreUnavailableError(str(self.root), exc.strerror or str(exc)) from exc
 
     def put_file(self, bucket: str, key: str, path: Path, *, content_type: str, sha256: str) -> StoredObject:
+        def copy(tmp: Path) -> HashingReader:
+            with open(path, "rb") as src, open(tmp, "wb") as out:
+                reader = HashingReader(src)
+                while chunk := reader.read(CHUNK):
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            return reader
+
+        stored = self._store(bucket, key, path, copy, content_type=content_type, sha256=sha256)
+        assert stored is not None
+        return stored
+
+    def link_file(self, bucket: str, key: str, path: Path, *, content_type: str, sha256: str) -> StoredObject | None:
+        """Like :meth:`put_file`, but the object becomes a hard link to ``path`` instead of a copy: no data
+        written, no data fsync (``path`` must already be durable). Returns ``None`` when ``path`` cannot be
+        linked (another filesystem, links not supported): use :meth:`put_file` then.
+
+        Only for files that are never modified in place afterwards (a closed spool segment: the recorder
+        never reopens it; the uploader only unlinks it), since the object shares their bytes. The linked
+        bytes are still read once and checked against ``sha256`` (ChecksumMismatchError, nothing left under
+        ``key``), and the MD5 etag computed, exactly as a copy would be.
+        """
+
+        def link(tmp: Path) -> HashingReader | None:
+            try:
+                os.link(path, tmp)
+            except FileNotFoundError:
+                if not Path(path).exists():
+                    raise
+                return None
+            except OSError:  # EXDEV, EPERM, EMLINK, ENOTSUP...: copy instead
+                return None
+            with open(tmp, "rb") as src:
+                reader = HashingReader(src)
+                while reader.read(CHUNK):
+                    pass
+            return reader
+
+        return self._store(bucket, key, path, link, content_type=content_type, sha256=sha256)
+
+    def _store(
+        self,
+        bucket: str,
+        key: str,
+        path: Path,
+        fill: Callable[[Path], HashingReader | None],
+        *,
+        content_type: str,
+        sha256: str,
+    ) -> StoredObject | None:
+        """``fill(tmp)`` puts the data at ``tmp`` durably and returns the reader that hashed it (None: could
+        not); then the SHA-256 check, the metadata sidecar and the renames into place."""
         dest = self._object_path(bucket, key)
         if not self._bucket_dir(bucket).is_dir():
             raise ObjectNotFoundError(bucket, key)
@@ -79,12 +135,9 @@ class FilesystemStore(ObjectStore):
         meta_tmp = dest.with_name(f".{dest.name}.meta.tmp-{secrets.token_hex(6)}")
         try:
             self._make_dirs(dest.parent)
-            with open(path, "rb") as src, open(tmp, "wb") as out:
-                reader = HashingReader(src)
-                while chunk := reader.read(CHUNK):
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
+            reader = fill(tmp)
+            if reader is None:
+                return None
             actual = reader.sha256.hexdigest()
             if actual != sha256.lower():
                 raise ChecksumMismatchError(str(path), sha256, actual)

@@ -3,12 +3,15 @@
 For each segment in state ``local``, oldest first, at most ``concurrency`` at a time:
 
 1. ``claim`` (→ ``uploading``, attempts + 1);
-2. ``put_file`` to ``recordings/<camera>/<YYYY>/<MM>/<DD>/<start_us>.<ext>``, then ``stat`` and compare size and
-   SHA-256 with the row;
+2. ``put_file`` to ``recordings/<camera>/<YYYY>/<MM>/<DD>/<start_us>.<ext>`` (a store with ``link_file``, the
+   filesystem store, takes the closed segment as a hard link when it can: no copy, the bytes still hashed and
+   checked), then ``stat`` and compare size and SHA-256 with the row;
 3. the same for the thumbnails the recorder wrote during the segment (``<time_us>.jpg``, usually none;
    ``thumbnail_key`` = the first) into ``thumbnails/<camera>/<YYYY>/<MM>/<DD>/<time_us>.jpg``;
 4. ``mark_uploaded`` **commits** (object key, etag, upload time; garbage rows for the spool files);
-5. only then the spool files are unlinked and the directory fsynced, and the garbage rows deleted;
+5. only then the spool files are unlinked and the directory fsynced; the garbage rows naming them are deleted
+   once no upload is in flight (one transaction for a burst of uploads; after a crash, recovery finishes
+   them, the files being gone already);
 6. ``on_uploaded(row_dict)``.
 
 On failure the row goes back to ``local`` with ``last_upload_error`` and the file stays. Back-off (injected
@@ -116,6 +119,7 @@ class Uploader:
         self._store_not_before = 0.0  # monotonic s
         self._segment_backoff: dict[int, tuple[int, float]] = {}  # id -> (failures in a row, not before)
         self._lags_s: deque[float] = deque(maxlen=self.policy.lag_samples)
+        self._done_garbage: list[int] = []  # garbage rows whose deletions are complete (appended by workers)
         self.uploaded_total = 0
         self.failed_total = 0
         self.bytes_uploaded_total = 0
@@ -146,6 +150,8 @@ class Uploader:
         self._task = None
         if self._in_flight:
             await asyncio.wait(list(self._in_flight.values()), timeout=timeout_s)
+        with contextlib.suppress(Exception):
+            await self._delete_done_garbage()
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
@@ -225,10 +231,20 @@ class Uploader:
                 delay = self.policy.initial_backoff_s
             if self._stopping:
                 break
+            if not self._in_flight and self._done_garbage:
+                try:
+                    await self._delete_done_garbage()
+                except Exception:
+                    log.exception("uploader: cannot delete finished garbage rows (recovery will)")
             # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation (lost stop).
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(max(0.0, delay)):
                     await self._wake.wait()
+
+    async def _delete_done_garbage(self) -> None:
+        ids, self._done_garbage = self._done_garbage, []
+        if ids:
+            await self._run_sync(self._index.delete_garbage, ids)
 
     async def _fill(self) -> float:
         """Start uploads for free slots; return how long to sleep before looking again (s)."""
@@ -314,7 +330,7 @@ class Uploader:
         try:
             for rel in spool_files:
                 unlink_durably(self._spool.path(rel))
-            self._index.delete_garbage(garbage_ids)
+            self._done_garbage.extend(garbage_ids)  # deleted by the loop once no upload is in flight
         except OSError as exc:
             log.warning("segment %d uploaded but its spool file(s) remain for recovery: %s", segment_id, exc)
         return result
@@ -325,9 +341,11 @@ class Uploader:
         if not path.is_file():
             raise FileNotFoundError(f"spool file {local_path} is missing")
         key = segment_key(record.camera_id, record.start_us, PurePosixPath(local_path).suffix)
-        stored = self._store.put_file(
-            layout.recordings.name, key, path, content_type=content_type(local_path), sha256=record.sha256
-        )
+        mime = content_type(local_path)
+        link = getattr(self._store, "link_file", None)  # closed segments never change: a link may do
+        stored = link(layout.recordings.name, key, path, content_type=mime, sha256=record.sha256) if link else None
+        if stored is None:
+            stored = self._store.put_file(layout.recordings.name, key, path, content_type=mime, sha256=record.sha256)
         self._verify(layout.recordings.name, key, record.size_bytes, record.sha256)
         spool_files = [local_path]
         thumbnail_keys = []
