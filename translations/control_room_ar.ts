@@ -130,6 +130,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>View recordings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open the timeline and the player for the selected camera</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Cameras found: {0} of {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -239,6 +247,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Select a camera in the tree or on the wall, then choose View recordings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>The settings could not be saved: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -282,11 +294,287 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>View recordings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Timeline and player of the selected camera</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wall recordings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Play back every camera of the wall in sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close the recordings and show the live wall</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Control Room — Recordings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Switch server…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Live tiles: {0} of {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PlaybackPanel</name>
+    <message>
+        <source>Recordings: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recordings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No recording at this time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save snapshot</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JPEG image (*.jpg)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PlaybackTexts</name>
+    <message>
+        <source>Playback failed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no picture to save.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The snapshot could not be saved: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Snapshot saved: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not connected to XProtect: log in to see recordings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing is recorded in this range.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The camera was offline.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recording server was down.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The agency&apos;s stream quota was full.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recording could not be uploaded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was recorded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>recorded in XProtect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>recorded by the backend</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>recorded in XProtect and by the backend</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>recorded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>recording</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stopping</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backend does not answer; the recordings cannot be listed now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backend&apos;s answer was not understood (is it a different version?).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backend refused the request (HTTP {0}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>XProtect refused the login token.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your user may not play back this camera.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recording server does not know this camera.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recording server&apos;s certificate is not trusted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recording server cannot be reached.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recording server answered something unexpected.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recordings could not be read from XProtect.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recording cannot be reached.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recording server refused the login token.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A recorded segment no longer exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recording store refused access to a segment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A recorded segment cannot be read now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A recorded segment is damaged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The recording could not be decoded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a camera in the tree or on the wall, then choose View recordings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The end of the range must be after its start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a range of at most {0} days.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PlayerWidget</name>
+    <message>
+        <source>Recordings</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RangeBar</name>
+    <message>
+        <source>Start of the range (local time)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>End of the range (local time)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>List the recordings of this range</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>24 h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>7 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The last {0}, following now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Follow now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep the timeline&apos;s right edge at the current time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>to</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -526,6 +814,154 @@
     </message>
     <message>
         <source>the connection to the recording server was lost</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TimelineLegend</name>
+    <message>
+        <source>Recorded in XProtect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recorded by the backend</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Motion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Manual recording</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Camera offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recording server down</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quota full</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Upload failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No recording</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TimelineViewModel</name>
+    <message>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recorded: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not available for playback yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No recording {0} ({1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Motion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Manual recording session ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TimelineWidget</name>
+    <message>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing is recorded in this range.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TransportBar</name>
+    <message>
+        <source>Previous sequence (Page Up)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One frame back (,)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Play backwards (J)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Play or pause (Space)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One frame forward (.)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next sequence (Page Down)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Playback speed (J and L change it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Skip gaps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Jump over time without recording instead of showing it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time of the picture shown (local time)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save a snapshot of the picture (S)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Full screen (F; Esc to leave)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back to live</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close the recordings and show these cameras live again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pause (Space or K)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Play (Space or L)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>paused</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -2,16 +2,19 @@
 
 Cameras recording now carry a red "REC" badge (painted by ``CameraItemDelegate`` from the model's
 ``RecordingRole``); selecting a camera emits ``sigCameraSelected`` (the recording section follows it).
+"View recordings" (the button under the tree, or a camera's context menu) emits ``sigViewRecordings``.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QPersistentModelIndex, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QItemSelection, QModelIndex, QPersistentModelIndex, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
     QLineEdit,
+    QMenu,
+    QPushButton,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -68,10 +71,12 @@ class CameraTreePanel(QWidget):
     """Search box + tree bound to ``tree``/``proxy``; dragging a camera carries its id (CAMERA_MIME_TYPE).
 
     Double-clicking a camera shows it on the wall's first empty tile (or the last tile when all are in use).
-    Signal ``sigCameraSelected(str camera_id)`` when a camera row becomes the current selection.
+    Signals: ``sigCameraSelected(str camera_id)`` when a camera row becomes the current selection;
+    ``sigViewRecordings(list camera_ids)`` for "View recordings" (button or context menu).
     """
 
     sigCameraSelected = Signal(str)
+    sigViewRecordings = Signal(list)
 
     def __init__(
         self, tree: CameraTreeModel, proxy: CameraFilterProxy, wall: WallViewModel, parent: QWidget | None = None
@@ -96,14 +101,22 @@ class CameraTreePanel(QWidget):
         self.view.doubleClicked.connect(self._on_double_click)
         self.view.setItemDelegate(CameraItemDelegate(self.view))
         self.view.selectionModel().selectionChanged.connect(self._on_selection)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._on_context_menu)
         self.count = QLabel(self)
         self.count.setObjectName("muted")
+        self.recordings_button = QPushButton(self.tr("View recordings"), self)
+        self.recordings_button.setToolTip(self.tr("Open the timeline and the player for the selected camera"))
+        self.recordings_button.setAutoDefault(False)
+        self.recordings_button.setEnabled(False)
+        self.recordings_button.clicked.connect(self._view_selected)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
         layout.addWidget(self.search)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.count)
+        layout.addWidget(self.recordings_button)
         for signal in (proxy.modelReset, proxy.rowsInserted, proxy.layoutChanged):
             signal.connect(self._refresh)
         self._refresh()
@@ -126,10 +139,33 @@ class CameraTreePanel(QWidget):
         return sum(proxy.rowCount(proxy.index(row, 0)) for row in range(proxy.rowCount()))
 
     def _on_selection(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self.recordings_button.setEnabled(bool(self.selected_camera()))
         for index in selected.indexes():
             if index.data(KindRole) == "camera":
                 self.sigCameraSelected.emit(str(index.data(CameraIdRole)))
                 return
+
+    def selected_camera(self) -> str:
+        """The id of the camera selected in the tree ("" when none)."""
+        for index in self.view.selectionModel().selectedIndexes():
+            if index.data(KindRole) == "camera":
+                return str(index.data(CameraIdRole))
+        return ""
+
+    def _view_selected(self) -> None:
+        camera_id = self.selected_camera()
+        if camera_id:
+            self.sigViewRecordings.emit([camera_id])
+
+    def _on_context_menu(self, pos: QPoint) -> None:
+        index = self.view.indexAt(pos)
+        if index.data(KindRole) != "camera":
+            return
+        camera_id = str(index.data(CameraIdRole))
+        menu = QMenu(self)
+        action = menu.addAction(self.tr("View recordings"))
+        action.triggered.connect(lambda: self.sigViewRecordings.emit([camera_id]))
+        menu.popup(self.view.viewport().mapToGlobal(pos))
 
     def select_camera(self, camera_id: str | None) -> None:
         """Show ``camera_id`` as the tree's selection (no signal for it); None clears the selection."""
@@ -150,6 +186,7 @@ class CameraTreePanel(QWidget):
         finally:
             selection.blockSignals(False)
             self.view.viewport().update()
+            self.recordings_button.setEnabled(bool(self.selected_camera()))
 
     def _on_double_click(self, index: QModelIndex) -> None:
         if index.data(KindRole) != "camera":

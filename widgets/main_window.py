@@ -1,7 +1,9 @@
 """The operator's main window: camera tree dock, video wall, recording dock, layout toolbar and status bar.
 
-The status bar shows the XProtect connection, the backend's state (bundled or remote, with its health
-problems in the tooltip) and the live tile count; recording notifications also pop up as toasts over the wall.
+"View recordings" (toolbar, camera tree button or context menu) replaces the wall with the recordings panel (player
+over timeline) until "Back to live". The status bar shows the XProtect connection, the backend's state (bundled or
+remote, with its health problems in the tooltip) and the live tile count; recording notifications also pop up as
+toasts over the wall.
 """
 
 from __future__ import annotations
@@ -10,13 +12,24 @@ import html
 
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QSizePolicy, QToolBar, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QSizePolicy,
+    QStackedWidget,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
 
 from app.viewmodels import Layout, MainViewModel
 
 from .camera_tree import CameraTreePanel
 from .login_dialog import LoginDialog
 from .notifications import ToastStack
+from .playback_panel import PlaybackPanel
 from .recording_marks import WallRecordingMarks
 from .recording_panel import RecordingPanel
 from .video_wall import VideoWall
@@ -59,7 +72,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Control Room — Live"))
         self.resize(1600, 900)
         self.wall = VideoWall(vm.wall, self)
-        self.setCentralWidget(self.wall)
+        self.playback_panel = PlaybackPanel(vm.playback, self)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.wall)
+        self.pages.addWidget(self.playback_panel)
+        self.setCentralWidget(self.pages)
         self.tree_panel = CameraTreePanel(vm.tree, vm.tree_proxy, vm.wall, self)
         dock = QDockWidget(self.tr("Cameras"), self)
         dock.setObjectName("cameraDock")
@@ -78,6 +95,9 @@ class MainWindow(QMainWindow):
         self.recording_marks = WallRecordingMarks(self.wall, vm.wall, vm.recording)
         self.toasts = ToastStack(self.wall)
         self.tree_panel.sigCameraSelected.connect(vm.recording.select_camera)
+        self.tree_panel.sigViewRecordings.connect(vm.view_recordings)
+        vm.playback.sigOpened.connect(self._show_recordings)
+        vm.playback.sigClosed.connect(self._show_wall)
         vm.recording.sigSelectionChanged.connect(lambda: self.tree_panel.select_camera(vm.recording.camera_id))
         vm.recording.sigNotice.connect(lambda text: self.toasts.show_message(text, "recording"))
         self._build_toolbar()
@@ -123,6 +143,20 @@ class MainWindow(QMainWindow):
         more_button.setMenu(more)
         more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         bar.addWidget(more_button)
+        bar.addSeparator()
+        self.recordings_action = QAction(self.tr("View recordings"), self)
+        self.recordings_action.setToolTip(self.tr("Timeline and player of the selected camera"))
+        self.recordings_action.triggered.connect(lambda: self._vm.view_recordings())
+        bar.addAction(self.recordings_action)
+        self.wall_recordings_action = QAction(self.tr("Wall recordings"), self)
+        self.wall_recordings_action.setToolTip(self.tr("Play back every camera of the wall in sync"))
+        self.wall_recordings_action.triggered.connect(self._vm.view_wall_recordings)
+        bar.addAction(self.wall_recordings_action)
+        self.live_action = QAction(self.tr("Live"), self)
+        self.live_action.setToolTip(self.tr("Close the recordings and show the live wall"))
+        self.live_action.triggered.connect(self._vm.playback.back_to_live)
+        self.live_action.setVisible(False)
+        bar.addAction(self.live_action)
         self._sync_layout_actions()
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
 
@@ -135,6 +169,17 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.backend_label)
         self.statusBar().addPermanentWidget(self.live_label)
         self.statusBar().setSizeGripEnabled(False)
+
+    def _show_recordings(self) -> None:
+        self.pages.setCurrentWidget(self.playback_panel)
+        self.setWindowTitle(self.tr("Control Room — Recordings"))
+        self.live_action.setVisible(True)
+        self.playback_panel.setFocus()
+
+    def _show_wall(self) -> None:
+        self.pages.setCurrentWidget(self.wall)
+        self.setWindowTitle(self.tr("Control Room — Live"))
+        self.live_action.setVisible(False)
 
     def _sync_layout_actions(self) -> None:
         self.layout_actions[self._vm.wall.layout].setChecked(True)

@@ -1,16 +1,17 @@
-"""Async HTTP client of the backend's REST API (``/health``, ``/api/v1/cameras``, manual recording routes).
+"""Async HTTP client of the backend's REST API (``/health``, ``/api/v1/cameras``, manual recording, playback).
 
-Results are the backend's own wire models (``backend.api.schemas`` / ``schemas_recording``, the only backend
-modules the GUI may import). Every failure raises ``BackendError``: the backend's bilingual error body
-``{"error": {"code", "message", "message_ar", "details"}}`` becomes ``status``/``code``/``message``/
-``message_ar``/``details``; a backend that does not answer raises it with ``status`` 0 and code
-``unreachable`` (or ``timeout``); an answer that does not match the contract gives code ``bad_response``.
+Results are the backend's own wire models (``backend.api.schemas`` / ``schemas_recording`` / ``schemas_playback``,
+the only backend modules the GUI may import). Every failure raises ``BackendError``: the backend's bilingual error
+body ``{"error": {"code", "message", "message_ar", "details"}}`` becomes
+``status``/``code``/``message``/``message_ar``/``details``; a backend that does not answer raises it with ``status``
+0 and code ``unreachable`` (or ``timeout``); an answer that does not match the contract gives code ``bad_response``.
 The API token goes in the ``Authorization`` header only (never in a URL or a log).
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -18,6 +19,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from backend.api.schemas import API_PREFIX, CameraList, CameraOut, HealthOut, ImportResult
+from backend.api.schemas_playback import PlaybackSourceResult, RecordingQueryResult, TimelineResult
 from backend.api.schemas_recording import (
     ActiveRecordings,
     RecordingLimitsOut,
@@ -113,9 +115,10 @@ class BackendClient:
 
     def __init__(self, base_url: str, token: str, *, timeout: float = DEFAULT_TIMEOUT_S, transport: Any = None) -> None:
         self.base_url = base_url.rstrip("/")
+        self._authorization = f"Bearer {token}"
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
-            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+            headers={"Authorization": self._authorization, "Accept": "application/json"},
             timeout=timeout,
             transport=transport,
             trust_env=not is_loopback(self.base_url),  # a proxy must never see the loopback backend or its token
@@ -125,7 +128,12 @@ class BackendClient:
         await self._http.aclose()
 
     # --- plumbing ---------------------------------------------------------------------------------------
-    async def _request(self, method: str, path: str, *, ok: tuple[int, ...] = (200, 201), **kwargs: Any) -> Any:
+    def media_headers(self) -> dict[str, str]:
+        """The header a media reader sends to the backend's own byte-range route (``requires_auth`` segments).
+        Holds the API token: pass it to the media engine only, never log it."""
+        return {"Authorization": self._authorization}
+
+    async def _send(self, method: str, path: str, ok: tuple[int, ...], **kwargs: Any) -> httpx.Response:
         try:
             response = await self._http.request(method, path, **kwargs)
         except httpx.TimeoutException as exc:
@@ -134,6 +142,10 @@ class BackendClient:
             raise BackendError(0, UNREACHABLE, type(exc).__name__) from None
         if response.status_code not in ok:
             raise _error_from_response(response)
+        return response
+
+    async def _request(self, method: str, path: str, *, ok: tuple[int, ...] = (200, 201), **kwargs: Any) -> Any:
+        response = await self._send(method, path, ok, **kwargs)
         try:
             return response.json()
         except ValueError:
@@ -213,3 +225,41 @@ class BackendClient:
     async def active_recordings(self) -> ActiveRecordings:
         """``GET /api/v1/recordings/active``: every running recording of this backend."""
         return self._parse(ActiveRecordings, await self._request("GET", f"{API_PREFIX}/recordings/active"))
+
+    # --- recordings and playback ------------------------------------------------------------------------
+    async def query_recordings(self, camera_id: str, start: datetime, end: datetime) -> RecordingQueryResult:
+        """``POST .../recordings/query {startTime, endTime}`` (aware datetimes): sequences (XProtect and local
+        merged), gaps with reasons, motion, manual sessions, totals. Raises BackendError: 400 (no timezone, end
+        before start, range too long), 404 unknown camera, 503/502 XProtect unavailable."""
+        body = {"startTime": start.isoformat(), "endTime": end.isoformat()}
+        answer = await self._request("POST", self._camera_path(camera_id, "recordings/query"), json=body)
+        return self._parse(RecordingQueryResult, answer)
+
+    async def timeline(self, camera_id: str, start: datetime, end: datetime, resolution: str) -> TimelineResult:
+        """``GET .../recordings/timeline?startTime=&endTime=&resolution=minute|hour|day``: recorded seconds per
+        bucket. Raises BackendError (400 bad range or resolution, 404)."""
+        params = {"startTime": start.isoformat(), "endTime": end.isoformat(), "resolution": resolution}
+        answer = await self._request("GET", self._camera_path(camera_id, "recordings/timeline"), params=params)
+        return self._parse(TimelineResult, answer)
+
+    async def playback_source(self, camera_id: str, start: datetime, end: datetime) -> PlaybackSourceResult:
+        """``GET .../playback/source?startTime=&endTime=``: the local segments overlapping the range (URLs the
+        media engine opens) and whether XProtect has footage; ``preferred`` local | milestone | none."""
+        params = {"startTime": start.isoformat(), "endTime": end.isoformat()}
+        answer = await self._request("GET", self._camera_path(camera_id, "playback/source"), params=params)
+        return self._parse(PlaybackSourceResult, answer)
+
+    async def snapshot(self, camera_id: str, time: datetime) -> tuple[bytes, datetime]:
+        """``GET .../playback/snapshot?time=``: (JPEG bytes, the picture's time from ``X-Picture-Time``).
+        Raises BackendError: 404 when nothing is recorded there, ``bad_response`` when the answer is no JPEG."""
+        path = self._camera_path(camera_id, "playback/snapshot")
+        params, accept = {"time": time.isoformat()}, {"Accept": "image/jpeg"}
+        response = await self._send("GET", path, (200,), params=params, headers=accept)
+        stamp = response.headers.get("X-Picture-Time", "")
+        try:
+            picture_time = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        except ValueError:
+            raise BackendError(200, BAD_RESPONSE, "no X-Picture-Time") from None
+        if picture_time.tzinfo is None or not response.content.startswith(b"\xff\xd8"):
+            raise BackendError(200, BAD_RESPONSE, "not a JPEG with a picture time")
+        return response.content, picture_time

@@ -21,6 +21,8 @@ from .backend_status import BackendStatusViewModel
 from .camera_tree import CameraFilterProxy, CameraTreeModel
 from .layouts import Layout
 from .login import LoginViewModel, SessionFactory, default_session_factory
+from .playback import PlaybackViewModel
+from .playback_sources import RecordingsService
 from .recording import RecordingViewModel
 from .wall import WallViewModel
 
@@ -32,11 +34,13 @@ class MainViewModel(QObject):
 
     ``engine`` is a started ``media.engine.MediaEngine`` (the caller stops it after ``aclose``). Attributes:
     ``notifier``, ``runner``, ``login`` (LoginViewModel), ``tree`` (CameraTreeModel), ``tree_proxy``
-    (CameraFilterProxy), ``wall`` (WallViewModel), ``backend`` (BackendConnection: after each XProtect login
-    it starts the bundled backend for the same server and user, or uses the remote one, and imports the
-    cameras; ``backend_options`` None = no backend), ``backend_status`` (BackendStatusViewModel),
-    ``recording`` (RecordingViewModel). Signals: ``sigConnectionChanged()`` (``connection_text``,
-    ``connected``), ``sigLiveCountChanged(int live, int assigned)`` (relayed from the wall).
+    (CameraFilterProxy), ``wall`` (WallViewModel), ``backend`` (BackendConnection: after each XProtect login it
+    starts the bundled backend for the same server and user, or uses the remote one, and imports the cameras;
+    ``backend_options`` None = no backend), ``backend_status`` (BackendStatusViewModel), ``recording``
+    (RecordingViewModel), ``playback`` (PlaybackViewModel: timeline and player of the cameras "View recordings"
+    opened; their wall tiles pause their live streams meanwhile). Signals: ``sigConnectionChanged()``
+    (``connection_text``, ``connected``), ``sigLiveCountChanged(int live, int assigned)`` (relayed from the
+    wall).
     """
 
     sigConnectionChanged = Signal()
@@ -94,6 +98,12 @@ class MainViewModel(QObject):
             parent=self,
         )
         self._recording_ids: set[str] = set()
+        self.playback = PlaybackViewModel(RecordingsService(self.backend, self.login), self.runner, clock, parent=self)
+        self.playback.sigClosed.connect(self._resume_live)
+        self.playback.sigBackToLive.connect(self._show_live)
+        self.playback.sigNotice.connect(self.notifier.info)
+        self.backend.sigCamerasChanged.connect(self._refresh_recordings)
+        self._paused_tiles: list[int] = []
         self.recording.sigActiveChanged.connect(self._sync_recording_badges)
         self.recording.sigNotice.connect(self.notifier.info)
         self._set_connection(self.tr("Not connected"))
@@ -167,6 +177,62 @@ class MainViewModel(QObject):
         self.wall.set_layout(layout or Layout.for_camera_count(len(camera_ids)))
         return self.wall.fill(camera_ids)
 
+    # --- recordings ---------------------------------------------------------------------------------------
+    def view_recordings(self, camera_ids: list[str] | None = None, at_us: int | None = None) -> bool:
+        """Open the timeline and the player for ``camera_ids`` (default: the selected camera), in sync, at
+        ``at_us`` (default: a minute ago). The wall's tiles showing them pause their live streams until
+        "back to live". Returns False when there is no camera to show (not logged in, nothing selected)."""
+        inventory = self.login.inventory
+        if camera_ids is None:
+            camera_ids = [self.recording.camera_id] if self.recording.camera_id else []
+        cameras: list[tuple[str, str]] = []
+        for camera_id in camera_ids:
+            try:
+                camera = inventory.camera(camera_id) if inventory is not None else None
+            except KeyError:
+                camera = None
+            if camera is not None and all(camera.id != known for known, _ in cameras):
+                cameras.append((camera.id, camera.name))
+        if not cameras:
+            self.notifier.info(self.tr("Select a camera in the tree or on the wall, then choose View recordings."))
+            return False
+        self._resume_live()
+        wanted = {camera_id.lower() for camera_id, _ in cameras}
+        for tile in self.wall.tiles:
+            if tile.camera is not None and tile.camera.id.lower() in wanted and tile.handle is not None:
+                tile.close()
+                self._paused_tiles.append(tile.index)
+        self.playback.open(cameras, at_us)
+        return True
+
+    def view_wall_recordings(self) -> bool:
+        """View the recordings of every camera on the wall, played in sync (see ``view_recordings``)."""
+        return self.view_recordings([camera_id for camera_id in self.wall.camera_ids if camera_id])
+
+    def _refresh_recordings(self) -> None:
+        """The backend (re)imported the cameras: it can now answer for them (instead of XProtect alone)."""
+        if self.playback.is_open:
+            self.playback.timeline.refresh()
+
+    def _resume_live(self) -> None:
+        """Reopen the live streams of the tiles paused for playback."""
+        paused, self._paused_tiles = self._paused_tiles, []
+        tiles = self.wall.tiles
+        if self.login.session is None:
+            return  # logged out meanwhile: the next login reopens every tile
+        for index in paused:
+            if index < len(tiles) and tiles[index].camera is not None and tiles[index].handle is None:
+                tiles[index].set_opener(self._open_live)
+
+    def _show_live(self, camera_ids: list[str]) -> None:
+        """Back to live: a camera not on the wall takes the first free tile (the last one when all are used)."""
+        shown = {camera_id.lower() for camera_id in self.wall.camera_ids if camera_id}
+        missing = [camera_id for camera_id in camera_ids if camera_id.lower() not in shown]
+        if missing and self.login.inventory is not None:
+            tiles = self.wall.tiles
+            free = next((t.index for t in tiles if t.camera is None), len(tiles) - 1)
+            self.wall.assign_camera(free, missing[0])
+
     async def save_settings(self) -> None:
         """Store the wall's layout and cameras and write the settings file in a worker thread."""
         self._settings.set("last_layout", self.wall.layout.value)
@@ -183,6 +249,7 @@ class MainViewModel(QObject):
         if self.login.session is not None:
             await self.save_settings()
         self.wall.close_streams()
+        await self.playback.aclose()
         await self.backend.aclose()
         await self.login.aclose()
         await self.runner.cancel_all()

@@ -1,0 +1,173 @@
+"""The video surface of one played-back camera: the newest frame of a ``PlaybackChannel`` with its overlays.
+
+Frames are pulled at most once per display refresh when the channel says one is ready, and painted keeping the
+picture's aspect ratio (as the live tiles do, ``widgets.video_tile``). Overlays: the camera's name at the top,
+the picture's own time (local, with milliseconds) at its bottom right, and in the middle what keeps a picture
+from showing (loading, no recording at this time, an error).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QElapsedTimer, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QLinearGradient, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from app.viewmodels.playback_channel import PlaybackChannel
+from app.viewmodels.playback_time import format_instant
+
+from .theme import TILE_BACKGROUND
+
+BAND_HEIGHT = 26
+
+
+class PlayerSurface(QWidget):
+    """Paints ``channel``. ``status`` returns the text to show over the picture ("" for none); the panel binds
+    it to the view-model (no recording at the position, loading, errors). ``sigClicked`` on a left click."""
+
+    sigClicked = Signal()
+
+    def __init__(self, channel: PlaybackChannel, status: Callable[[PlaybackChannel], str], parent=None) -> None:
+        super().__init__(parent)
+        self._channel = channel
+        self._status = status
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(160, 90)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.frames_painted = 0
+        self._clock = QElapsedTimer()
+        self._clock.start()
+        self._last_pull_ms = -1_000_000
+        self._pace = QTimer(self)
+        self._pace.setSingleShot(True)
+        self._pace.timeout.connect(self._pull)
+        channel.sigFrameReady.connect(self._on_frame_ready)
+        channel.sigStateChanged.connect(self.update)
+        self.on_pulled: Callable[[PlaybackChannel], None] | None = None
+
+    @property
+    def channel(self) -> PlaybackChannel:
+        return self._channel
+
+    def sizeHint(self) -> QSize:
+        return QSize(640, 360)
+
+    def status_text(self) -> str:
+        return self._status(self._channel)
+
+    def release(self) -> None:
+        """The surface is going away (its channel too): no more pulls."""
+        self._pace.stop()
+        self._channel.sigFrameReady.disconnect(self._on_frame_ready)
+        self._channel.sigStateChanged.disconnect(self.update)
+        self.on_pulled = None
+
+    # --- frame pacing -----------------------------------------------------------------------------------
+    def _interval_ms(self) -> float:
+        screen = self.screen()
+        rate = screen.refreshRate() if screen is not None else 60.0
+        return 1000.0 / (rate if 10.0 <= rate <= 500.0 else 60.0)
+
+    def _on_frame_ready(self) -> None:
+        if not self.isVisible() or self._pace.isActive():
+            return
+        wait = self._last_pull_ms + self._interval_ms() - self._clock.elapsed()
+        if wait <= 0:
+            self._pull()
+        else:
+            self._pace.start(int(wait) + 1)
+
+    def _pull(self) -> None:
+        self._last_pull_ms = self._clock.elapsed()
+        if self._channel.pull_frame():
+            if self.on_pulled is not None:
+                self.on_pulled(self._channel)
+            self.update()
+
+    def _report_size(self) -> None:
+        ratio = self.devicePixelRatioF()
+        self._channel.set_output_size(round(self.width() * ratio), round(self.height() * ratio))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._report_size()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._report_size()
+        QTimer.singleShot(0, self._pull)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.sigClicked.emit()
+        super().mousePressEvent(event)
+
+    # --- painting ---------------------------------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        rect = QRectF(self.rect())
+        p.fillRect(rect, QColor(TILE_BACKGROUND))
+        image = self._channel.image
+        status = self.status_text()
+        picture = rect
+        if image is not None and not image.isNull():
+            ratio = self.devicePixelRatioF()
+            iw, ih = image.width() / ratio, image.height() / ratio
+            scale = min(rect.width() / iw, rect.height() / ih)
+            w, h = iw * scale, ih * scale
+            picture = QRectF(rect.x() + (rect.width() - w) / 2, rect.y() + (rect.height() - h) / 2, w, h)
+            if abs(scale - 1.0) > 0.01:
+                p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            p.drawImage(picture, image)
+            self.frames_painted += 1
+            if status:
+                p.fillRect(rect, QColor(0, 0, 0, 150))
+        self._paint_band(p, rect)
+        if status:
+            font = QFont(self.font())
+            font.setPointSizeF(max(9.0, min(14.0, rect.height() / 18)))
+            font.setWeight(QFont.Weight.DemiBold)
+            p.setFont(font)
+            p.setPen(QColor("#e6edf3"))
+            flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+            p.drawText(rect.adjusted(16, BAND_HEIGHT, -16, -8), flags, status)
+        self._paint_time(p, picture)
+        p.end()
+
+    def _paint_band(self, p: QPainter, rect: QRectF) -> None:
+        band = QRectF(rect.x(), rect.y(), rect.width(), BAND_HEIGHT)
+        gradient = QLinearGradient(band.topLeft(), band.bottomLeft())
+        gradient.setColorAt(0.0, QColor(0, 0, 0, 200))
+        gradient.setColorAt(1.0, QColor(0, 0, 0, 110))
+        p.fillRect(band, gradient)
+        font = QFont(self.font())
+        font.setPointSizeF(9.0)
+        font.setWeight(QFont.Weight.DemiBold)
+        p.setFont(font)
+        p.setPen(QColor("#f0f3f6"))
+        text = QFontMetrics(font).elidedText(self._channel.name, Qt.TextElideMode.ElideRight, int(band.width() - 16))
+        p.drawText(band.adjusted(8, 0, -8, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+
+    def _paint_time(self, p: QPainter, rect: QRectF) -> None:
+        """The picture's own time (the evidence timestamp) in the picture's bottom right corner, where cameras
+        rarely burn in their own; always left to right."""
+        picture = self._channel.picture_us
+        if picture is None:
+            return
+        text = format_instant(picture, millis=True)
+        font = QFont("monospace")
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        font.setPointSizeF(max(8.5, min(12.0, rect.height() / 30)))
+        font.setWeight(QFont.Weight.DemiBold)
+        metrics = QFontMetrics(font)
+        width, height = metrics.horizontalAdvance(text) + 16, metrics.height() + 6
+        box = QRectF(rect.right() - width - 8, rect.bottom() - height - 8, width, height)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(0, 0, 0, 170))
+        p.drawRoundedRect(box, 4, 4)
+        p.setFont(font)
+        p.setPen(QColor("#ffffff"))
+        p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)

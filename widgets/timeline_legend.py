@@ -1,0 +1,42 @@
+"""The timeline's legend: what each lane colour means (recordings by store, motion, manual sessions, gap reasons).
+
+One word-wrapped rich-text label: the entries flow onto a second line in a narrow window instead of widening it.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+from .theme import MUTED
+from .timeline_lanes import GAP_COLOURS, MOTION_COLOUR, RECORDED_COLOURS, SESSION_COLOURS
+
+
+class TimelineLegend(QLabel):
+    """Colour chips with their meaning; ``entries`` lists ``(colour, text)`` as shown."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.setWordWrap(True)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.setStyleSheet(f"color: {MUTED}; font-size: 8.5pt;")
+        self.entries: list[tuple[str, str]] = [
+            (RECORDED_COLOURS["milestone"], self.tr("Recorded in XProtect")),
+            (RECORDED_COLOURS["local"], self.tr("Recorded by the backend")),
+            (MOTION_COLOUR, self.tr("Motion")),
+            (SESSION_COLOURS["done"], self.tr("Manual recording")),
+            (GAP_COLOURS["camera_offline"], self.tr("Camera offline")),
+            (GAP_COLOURS["recorder_down"], self.tr("Recording server down")),
+            (GAP_COLOURS["quota_denied"], self.tr("Quota full")),
+            (GAP_COLOURS["upload_failed"], self.tr("Upload failed")),
+            (GAP_COLOURS["unknown"], self.tr("No recording")),
+        ]
+        chips = [
+            f"<span style='color:{colour}; font-size:12pt'>■</span>&nbsp;{html.escape(text).replace(' ', '&nbsp;')}"
+            for colour, text in self.entries
+        ]
+        self.setText("&nbsp;&nbsp; ".join(chips))
