@@ -282,6 +282,29 @@ def test_players_sharing_a_clock_show_the_same_instant(recording, log, players, 
     assert first.position_us == second.position_us == frame_at_or_before(ms(4.0)) * 1000
 
 
+def test_a_hanging_camera_does_not_freeze_the_cameras_sharing_its_clock(recording, log, players):
+    spool = recording.segments[0].path.parents[1]
+    wall = ManualClock()
+    clock = PlaybackClock(wall)
+    first = local_player(recording, log, players, clock=clock, wall_clock=wall)
+    with SegmentHttpServer(spool, "secret", delay_s=6.0) as server:  # answers long after the hold limit
+        refs = recording.refs(server.base_url, {"Authorization": "Bearer secret"})
+        hanging_log = FrameLog()
+        hanging = make_player(LocalSegmentsSource(refs, timeout=10.0), hanging_log, clock=clock, wall_clock=wall)
+        players.append(hanging)
+        start = ms(10.0)
+        first.seek(start * 1000)
+        log.wait_frame(frame_at_or_before(start))
+        first.play(1.0)
+        for _ in range(24):  # 6 s of wall time: the hanging player holds the clock at most 2 s of it
+            wall.advance(0.25)
+            time.sleep(0.05)
+        assert hanging_log.stamps() == []
+        assert clock.position_us() - start * 1000 >= 3_000_000, "a player without frames froze the shared clock"
+        log.wait_frame(frame_at_or_before(clock.position_us() // 1000))
+        hanging.close()
+
+
 def test_snapshot_is_the_frame_on_screen_at_full_resolution(recording, log, players, tmp_path):
     player = local_player(recording, log, players)
     with pytest.raises(LookupError):

@@ -6,7 +6,9 @@ changed, decodes a little ahead in the direction of play and tells the fetch thr
 next. It returns how long the thread may sleep. Forward play keeps ``decode_ahead`` frames decoded ahead;
 reverse play decodes the whole GOP at the position and then the previous one while this one is shown
 backwards. A position the player has no frame for yet (after a seek, play, step) holds the clock until the
-frame is shown, so cameras sharing a clock start together.
+frame is shown, so cameras sharing a clock start together. On a shared clock a player holds it for at most
+``SHARED_HOLD_LIMIT_S`` per clock change: a camera whose source hangs then shows "buffering" while the others
+play on, instead of freezing the whole group.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ CHUNK = 3  # units decoded ahead per tick, so that presenting stays on time
 MAX_SLEEP_S = 0.05  # longest sleep while playing (also bounds the reaction to an injected clock)
 IDLE_SLEEP_S = 0.5  # longest sleep while paused or waiting for the fetch thread
 FAR_US = 10_000_000  # a pending "at" question this close to the position is still worth its answer
+SHARED_HOLD_LIMIT_S = 2.0  # longest hold of a shared clock per clock change (s, wall clock)
 
 
 @dataclass
@@ -78,6 +81,8 @@ class PlaybackCore:
         self._own_version = -1  # the clock's version after this player's own seek/pause
         self._settled = False
         self._holding = False
+        self._hold_since = 0.0  # wall monotonic s when the current hold began
+        self._hold_given_up = -1  # the clock version whose hold ran out (no new hold until the next change)
         self._steps = 0
         self._at_key: FetchKey | None = None
         self._shown_box: tuple[int, int] | None = None
@@ -338,8 +343,15 @@ class PlaybackCore:
         return max(0.0, min(MAX_SLEEP_S, due))
 
     def _hold(self, hold: bool) -> None:
+        if hold and not self._owns_clock:
+            if self._hold_given_up == self._version:
+                hold = False
+            elif self._holding and self._wall.monotonic() - self._hold_since > SHARED_HOLD_LIMIT_S:
+                log.info("playback: no frame %.1f s after a clock change; shared clock released", SHARED_HOLD_LIMIT_S)
+                self._hold_given_up, hold = self._version, False
         if hold and not self._holding:
             self._holding = True
+            self._hold_since = self._wall.monotonic()
             self.clock.hold(self)
         elif not hold and self._holding:
             self._holding = False
