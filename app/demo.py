@@ -8,9 +8,13 @@ selects the first camera for the recording section. Without a display (Linux wit
 WAYLAND_DISPLAY) or with ``--offscreen`` it renders offscreen for ``--seconds`` (default 20), starts a manual
 recording of the first camera once the backend is connected (so that the screenshots show the recording
 section, the tree's badge and the tile's REC mark; it is stopped before the end), then writes ``wall.png`` and
-``wall-maximised.png`` (QWidget.grab of the main window) and a one-line summary to stdout and ``summary.txt``::
+``wall-maximised.png`` (QWidget.grab of the main window), opens the recordings of the first two wall cameras in
+sync (timeline and player, played at 1x from inside the first camera's newest recorded sequence) for
+``playback.png``, goes back to live, and writes a one-line summary to stdout and ``summary.txt``::
 
-    demo tiles_live=L/T frames_shown=N dropped=D backend=ok|down
+    demo tiles_live=L/T frames_shown=N dropped=D backend=ok|down playback_frames=P
+
+``playback_frames``: recorded frames the players delivered during the playback step.
 
 ``backend=ok``: the backend answered its health check with every check passing and the events socket was
 connected. The exit code is 0 only if every assigned tile went live and the backend is ok.
@@ -150,6 +154,8 @@ def _run_demo_app(sim, seconds: float | None, output: Path, create_main_window: 
         await asyncio.sleep(1.5)  # let the maximised tile get frames at its new size
         await _save(window.grab().toImage(), output / "wall-maximised.png")
         vm.wall.toggle_maximise(0)
+        playback_frames = await _demo_playback(vm, window, output / "playback.png")
+        line += f" playback_frames={playback_frames}"
         if first is not None and vm.recording.is_recording(first.id):
             await vm.recording.stop_async(first.id)
         for s in vm.wall.stats():
@@ -179,3 +185,35 @@ async def _demo_recording(vm, camera_id: str | None) -> None:
         return
     if not await vm.recording.start_async(camera_id, DEMO_RECORDING_S):
         log.warning("the demo recording did not start: %s", vm.recording.error_text)
+
+
+async def _demo_playback(vm, window, path: Path) -> int:
+    """Open the recordings of the first two wall cameras in sync, play 4 s at 1x from inside the first camera's
+    newest recorded sequence (a minute before its end), save a screenshot to ``path`` and go back to live.
+    Returns the number of recorded frames delivered meanwhile (0 when nothing could be played)."""
+    camera_ids = [camera_id for camera_id in vm.wall.camera_ids if camera_id][:2]
+    if not camera_ids or not vm.view_recordings(camera_ids):
+        return 0
+    playback = vm.playback
+    lanes = playback.timeline.lanes
+    if not await _wait_for(lambda: bool(lanes(camera_ids[0]) and lanes(camera_ids[0]).recorded), 20.0):
+        log.warning("the demo found no recordings to play")
+        playback.back_to_live()
+        return 0
+    newest = lanes(camera_ids[0]).recorded[-1]
+    playback.seek(max(newest.start_us, newest.end_us - 60_000_000))
+    painted = 0
+
+    def count() -> None:
+        nonlocal painted
+        painted += 1
+
+    for channel in playback.channels:
+        channel.sigFrameReady.connect(count)
+    playback.play(1.0)
+    await asyncio.sleep(4.0)
+    await _save(window.grab().toImage(), path)
+    for channel in playback.channels:
+        channel.sigFrameReady.disconnect(count)
+    playback.back_to_live()
+    return painted
