@@ -16,7 +16,9 @@ import numpy as np
 import pytest
 from PIL import Image
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMenu
 
 from app.backend_link.options import BackendOptions
 from app.backend_link.process import read_token_file
@@ -331,6 +333,16 @@ def test_without_a_backend_two_wall_cameras_play_from_xprotect_in_sync(simulator
         assert vm.skip_gaps and all(c.player.skip_gaps for c in vm.channels)
         vm.back_to_live()
         assert window.pages.currentWidget() is window.wall
+        # A tile's context menu "View recordings" opens that tile's camera alone.
+        tile = window.wall.tiles[1]
+        at = QPoint(20, 20)
+        tile.contextMenuEvent(QContextMenuEvent(QContextMenuEvent.Reason.Mouse, at, tile.mapToGlobal(at)))
+        menu = tile.findChildren(QMenu)[-1]
+        action = next(a for a in menu.actions() if a.text() == "View recordings")
+        action.trigger()
+        menu.close()
+        assert vm.is_open and vm.camera_ids == [camera_id(6)]
+        vm.back_to_live()
         window.close()
 
     rt.run(scenario())

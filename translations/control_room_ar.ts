@@ -976,6 +976,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>View recordings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Remove camera from this tile</source>
         <translation type="unfinished"></translation>
     </message>

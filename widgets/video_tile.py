@@ -143,6 +143,8 @@ class VideoTile(QWidget):
         toggle = menu.addAction(self.tr("Restore layout") if maximised else self.tr("Maximise"))
         toggle.triggered.connect(lambda: self._wall.toggle_maximise(self._tile.index))
         if self._tile.camera is not None:
+            recordings = menu.addAction(self.tr("View recordings"))
+            recordings.triggered.connect(lambda: self._wall.request_recordings(self._tile.index))
             clear = menu.addAction(self.tr("Remove camera from this tile"))
             clear.triggered.connect(lambda: self._wall.assign_camera(self._tile.index, None))
         menu.popup(event.globalPos())

@@ -86,6 +86,7 @@ class MainViewModel(QObject):
         self.login.sigFailed.connect(self._forget_logins)
         self.wall.sigCameraStatusChanged.connect(self.tree.set_status)
         self.wall.sigLiveCountChanged.connect(self.sigLiveCountChanged)
+        self.wall.sigRecordingsRequested.connect(self.view_recordings)
         self.backend = BackendConnection(backend_options, parent=self)
         self.backend_status = BackendStatusViewModel(self.backend, parent=self)
         self.recording = RecordingViewModel(

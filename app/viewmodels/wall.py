@@ -30,7 +30,9 @@ class WallViewModel(QObject):
 
     Signals: ``sigLayoutChanged()`` (tiles list rebuilt: recreate tile widgets), ``sigMaximisedChanged(int)``
     (tile index or -1), ``sigLiveCountChanged(int live, int assigned)``, ``sigCameraStatusChanged(str camera_id,
-    str CameraStatus value)`` (from the tiles' stream states, for the camera tree), ``sigAssignmentChanged()``.
+    str CameraStatus value)`` (from the tiles' stream states, for the camera tree), ``sigAssignmentChanged()``,
+    ``sigRecordingsRequested(list camera_ids)`` (the operator asked for a tile's recordings; the main view-model
+    opens the timeline and the player).
     """
 
     sigLayoutChanged = Signal()
@@ -38,6 +40,7 @@ class WallViewModel(QObject):
     sigLiveCountChanged = Signal(int, int)
     sigCameraStatusChanged = Signal(str, str)
     sigAssignmentChanged = Signal()
+    sigRecordingsRequested = Signal(list)
 
     def __init__(self, layout: Layout = Layout.TWO, clock: Clock | None = None, parent=None) -> None:
         super().__init__(parent)
@@ -151,6 +154,11 @@ class WallViewModel(QObject):
         """Maximise tile ``index``, or restore the layout when it is the maximised one."""
         if 0 <= index < len(self._tiles):
             self._set_maximised(-1 if self._maximised == index else index)
+
+    def request_recordings(self, index: int) -> None:
+        """Ask for the recordings of tile ``index``'s camera (nothing happens for an empty tile)."""
+        if 0 <= index < len(self._tiles) and self._tiles[index].camera is not None:
+            self.sigRecordingsRequested.emit([self._tiles[index].camera.id])
 
     def close_streams(self) -> None:
         """Close every tile's stream (shutdown, logout); cameras stay assigned."""
