@@ -183,7 +183,9 @@ class PlaybackViewModel(QObject):
     async def _open_channel(self, generation: int, channel: PlaybackChannel, at_us: int) -> None:
         start, end = self.timeline.range_us
         try:
-            plan = await self._service.media_source(channel.camera_id, start, min(end, self.timeline.now_us()))
+            plan = await self._service.media_source(
+                channel.camera_id, start, min(end, self.timeline.now_us()), around_us=at_us
+            )
         except PlaybackError as exc:
             if generation == self._generation:
                 channel.fail(exc.text)

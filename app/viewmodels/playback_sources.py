@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 SEQUENCES_PAGE = 1000  # SequencesGet maxCount per call
 SEQUENCES_PAGES = 20  # at most 20 000 sequences per type and range
+SOURCE_WINDOW_US = 12 * 3600 * 1_000_000  # local segments read around the playhead when a range lists too many
 
 
 class PlaybackError(Exception):
@@ -108,14 +109,26 @@ class RecordingsService:
         return lanes_from_sequences(camera_id, start_us, end_us, recordings, motion, message)
 
     # --- how to play it ---------------------------------------------------------------------------------
-    async def media_source(self, camera_id: str, start_us: int, end_us: int) -> MediaSourcePlan:
+    async def media_source(
+        self, camera_id: str, start_us: int, end_us: int, around_us: int | None = None
+    ) -> MediaSourcePlan:
         """The media engine's source for ``camera_id`` over the range, as the backend prefers (XProtect when
-        there is no backend). Raises PlaybackError."""
+        there is no backend). When the backend lists only part of a long range's local segments (``truncated``),
+        the source covers ``SOURCE_WINDOW_US`` around ``around_us`` (the playhead) instead. Raises PlaybackError."""
         backend_id = self._backend_id(camera_id)
         client = self._backend.client
         if backend_id is not None and client is not None:
             try:
                 plan = await client.playback_source(backend_id, from_us(start_us), from_us(end_us))
+                if plan.truncated and around_us is not None:
+                    low = max(start_us, around_us - SOURCE_WINDOW_US // 2)
+                    high = min(end_us, low + SOURCE_WINDOW_US)
+                    log.info(
+                        "camera %s: %d local segments listed of more; reading around the playhead",
+                        camera_id,
+                        len(plan.local),
+                    )
+                    plan = await client.playback_source(backend_id, from_us(low), from_us(high))
             except BackendError as exc:
                 if exc.answered:
                     raise PlaybackError(backend_error_text(exc)) from None
