@@ -21,3 +21,16 @@ class BilingualError(Exception):
         self.message = message
         self.message_ar = message_ar
         self.details = details or {}
+
+
+class CameraNotFoundError(BilingualError):
+    """404: ``camera_id`` is not in this backend's camera table (raised by every service that takes a camera)."""
+
+    code, status = "camera_not_found", 404
+
+    def __init__(self, camera_id: str) -> None:
+        super().__init__(
+            f"Camera {camera_id} is not known to this backend.",
+            f"الكاميرا {camera_id} غير معروفة لدى هذا الخادم.",
+            {"cameraId": camera_id},
+        )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from backend import errors
 from backend.errors import BilingualError
 
 
@@ -84,15 +85,10 @@ class TooManyBucketsError(PlaybackError):
         )
 
 
-class CameraNotFoundError(PlaybackError):
-    code, status = "camera_not_found", 404
+class CameraNotFoundError(PlaybackError, errors.CameraNotFoundError):
+    """404 (see ``backend.errors.CameraNotFoundError``), also a PlaybackError."""
 
-    def __init__(self, camera_id: str) -> None:
-        super().__init__(
-            f"Camera {camera_id} is not known to this backend.",
-            f"الكاميرا {camera_id} غير معروفة لدى هذا الخادم.",
-            {"cameraId": camera_id},
-        )
+    code, status = "camera_not_found", 404
 
 
 class NothingRecordedError(PlaybackError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from backend import errors
 from backend.errors import BilingualError
 
 
@@ -18,15 +19,10 @@ class RecordingError(BilingualError):
     code = "recording_error"
 
 
-class CameraNotFoundError(RecordingError):
-    code, status = "camera_not_found", 404
+class CameraNotFoundError(RecordingError, errors.CameraNotFoundError):
+    """404 (see ``backend.errors.CameraNotFoundError``), also a RecordingError."""
 
-    def __init__(self, camera_id: str) -> None:
-        super().__init__(
-            f"Camera {camera_id} is not known to this backend.",
-            f"الكاميرا {camera_id} غير معروفة لدى هذا الخادم.",
-            {"cameraId": camera_id},
-        )
+    code, status = "camera_not_found", 404
 
 
 class DurationOutOfRangeError(RecordingError):
