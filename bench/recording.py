@@ -23,9 +23,11 @@ natively is cheaper than a Python feeder; not counting it understates it. Both a
 keeps the issue's (stricter) ratio. Per-thread figures of ours go to stderr: the event loop (reading
 ImageServer, parsing, scheduling), the segment writers and the uploader (database, verification).
 
-Segment length (``--segment-seconds``, default 10 s) matters to ours only: each segment costs the uploader
-a few database transactions and a verification read (about 8 ms of CPU), so the product's default of 60 s
-costs less per camera than this default of 10 s; ffmpeg's per-segment cost is negligible.
+Segment length (``--segment-seconds``) defaults to the backend's own default segment length
+(``RECORDING_SEGMENT_SECONDS``, read from ``backend.settings.RecordingSettings``, 60 s), because that is what
+the product records with and the figure should describe the product. It matters to ours only: each segment
+costs the uploader a few database transactions and a verification read, so shorter segments (e.g.
+``--segment-seconds 10``) cost more per camera; ffmpeg's per-segment cost is negligible.
 
 Then every uploaded segment is read back from the object store and decoded: ``lost_frames`` counts frames the
 recorder received (their times) that are not in the uploaded segments, plus frames dropped inside this
@@ -57,11 +59,23 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 
+def default_segment_seconds() -> int:
+    """The backend's default segment length (s): ``RECORDING_SEGMENT_SECONDS`` when not configured."""
+    from backend.settings import RecordingSettings
+
+    return RecordingSettings().segment_seconds
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cameras", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=60.0, help="measurement window of each phase, s")
-    parser.add_argument("--segment-seconds", type=float, default=10.0)
+    parser.add_argument(
+        "--segment-seconds",
+        type=float,
+        default=float(default_segment_seconds()),
+        help="segment length, s (default: the backend's RECORDING_SEGMENT_SECONDS default)",
+    )
     parser.add_argument("--fps", type=int, default=15)
     parser.add_argument("--warmup", type=float, default=3.0)
     return parser.parse_args(argv)

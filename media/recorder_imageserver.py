@@ -25,7 +25,7 @@ from milestone.errors import (
     UnreachableError,
 )
 from milestone.imageserver import ImageServerConnection
-from milestone.models import Camera, ImageFrame, VideoCodec
+from milestone.models import Camera, VideoCodec
 
 log = logging.getLogger(__name__)
 
@@ -166,13 +166,13 @@ class ImageServerSource:
                         drops = conn.dropped_frames
                         discontinuity = True
                     batch = []
-                    for frame in frames:
-                        if frame.empty:
+                    for frame in frames:  # _packet() inlined: this loop runs for every frame recorded
+                        time_ms = frame.picture_ms or frame.current_ms
+                        if not frame.payload or not time_ms:  # empty frame, or one without a time
                             continue
-                        packet = _packet(frame, discontinuity)
-                        if packet is not None:
-                            batch.append(packet)
-                            discontinuity = False
+                        name = _CODEC_NAMES.get(frame.codec) or str(frame.codec)
+                        batch.append(EncodedPacket(frame.payload, time_ms * 1000, frame.key_frame, name, discontinuity))
+                        discontinuity = False
                     if not batch:
                         continue
                     if self.state is not StreamState.LIVE:
@@ -222,20 +222,6 @@ class ImageServerSource:
                 self._on_state(state, detail)
             except Exception:
                 log.exception("%s: on_state callback failed", self.label)
-
-
-def _packet(frame: ImageFrame, discontinuity: bool) -> EncodedPacket | None:
-    """An ImageServer GenericByteData frame as a recorder packet (None for a frame without a time)."""
-    time_ms = frame.picture_ms or frame.current_ms
-    if not time_ms:
-        return None
-    return EncodedPacket(
-        data=frame.payload,
-        time_us=time_ms * 1000,
-        key_frame=frame.key_frame,
-        codec=_CODEC_NAMES.get(frame.codec, str(frame.codec)),
-        discontinuity=discontinuity,
-    )
 
 
 async def _close_quietly(conn: ImageServerConnection) -> None:

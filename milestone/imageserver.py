@@ -1,9 +1,10 @@
 """ImageServer TCP connection (asyncio): connect, live, playback (goto/next/previous) and connectupdate.
 
 Source: MILESTONE_PROTOCOL.md §3 ([ISDOC], [P] ``TcpVideoViewer/ImageServerConnection.cs``). The bytes are
-built and split by ``milestone.imageserver_codec``. One reader task owns the socket's receive side: it routes
-each ``<methodresponse>`` (and each playback image) to the request waiting for that ``requestid``, live
-images to a bounded live queue, and ``<livepackage>`` status to ``last_status``. So ``connect_update`` works
+built and split by ``milestone.imageserver_codec``. The receive side is an asyncio protocol
+(``milestone.imageserver_transport``): every read is split into messages, and each ``<methodresponse>`` (and
+each playback image) goes to the request waiting for that ``requestid``, live images to a bounded live queue,
+and ``<livepackage>`` status to ``last_status`` (its XML parsed only when read). So ``connect_update`` works
 while live frames flow. Once the stream breaks (ProtocolError, dropped socket) the connection is dead:
 every waiter gets the error and the caller opens a new connection.
 """
@@ -14,8 +15,7 @@ import asyncio
 import contextlib
 import logging
 import ssl
-from collections.abc import AsyncIterator, Callable
-from typing import cast
+from collections.abc import AsyncGenerator, Callable
 
 from milestone.errors import (
     AuthenticationError,
@@ -25,24 +25,19 @@ from milestone.errors import (
     TlsError,
     UnreachableError,
 )
-from milestone.imageserver_codec import (
-    LiveStatus,
-    MethodResponse,
-    ResponseReader,
-    build_method_call,
-    connect_params,
-)
-from milestone.imageserver_pacing import ReadPacer
+from milestone.imageserver_codec import LiveStatus, Message, MethodResponse, build_method_call, connect_params
+from milestone.imageserver_live import LiveQueue
 from milestone.imageserver_refusals import connect_error, fresh_error
+from milestone.imageserver_transport import READ_CHUNK, ImageServerProtocol
 from milestone.models import Camera, ImageFrame
 
 log = logging.getLogger(__name__)
 
-READ_CHUNK = 256 * 1024
+__all__ = ["LIVE_QUEUE_SIZE", "PACED_QUEUE_SIZE", "READ_CHUNK", "ImageServerConnection", "TokenSubscribe"]
+
 LIVE_QUEUE_SIZE = 64  # frames; a consumer this far behind loses the queue and resumes at the next key frame
 PACED_QUEUE_SIZE = 4096  # frames the live queue holds in paced reading (one read may bring many; see below)
 STOP_REPLY_WAIT_S = 1.0  # ``stop`` may or may not be answered (GUESS, tolerant)
-_END = object()  # live stream ended by stop_live()
 
 TokenSubscribe = Callable[[Callable[[str], None]], Callable[[], None]]
 
@@ -54,23 +49,18 @@ class ImageServerConnection:
     coroutines must run in the loop that opened it. ``timeout`` (s) bounds connecting and each request.
     ``dropped_frames`` counts live frames discarded because the consumer fell behind.
 
-    Paced reading (:meth:`set_read_interval`, ``milestone.imageserver_pacing``) trades latency for CPU; the
-    recorder uses it (16 cameras at 15 fps, 1 s: about a sixth of the CPU of reading every frame at once).
+    Paced reading (:meth:`set_read_interval`, ``milestone.imageserver_transport``) trades latency for CPU;
+    the recorder uses it (16 cameras at 15 fps, 1 s: about a sixth of the CPU of reading every frame at once).
     """
 
-    def __init__(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, *, host: str, port: int, timeout: float
-    ) -> None:
+    def __init__(self, protocol: ImageServerProtocol, *, host: str, port: int, timeout: float) -> None:
         self.host, self.port, self.timeout = host, port, float(timeout)
-        self._reader, self._writer = reader, writer
-        self._codec = ResponseReader()
+        self._protocol = protocol
         self._next_id = 0
         self._pending: dict[int, asyncio.Future[MethodResponse | ImageFrame]] = {}
         self._live_ids: set[int] = set()
-        self._live: asyncio.Queue[object] = asyncio.Queue(LIVE_QUEUE_SIZE)
-        self._pacer = ReadPacer()
+        self._live = LiveQueue(LIVE_QUEUE_SIZE, f"ImageServer {host}:{port}")  # frames, end marker, failure
         self._live_on = False
-        self._await_key_frame = False
         self._error: MilestoneError | None = None
         self._write_lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -78,9 +68,9 @@ class ImageServerConnection:
         self.camera_id = ""
         self.stream_id: str | None = None
         self.last_status: LiveStatus | None = None
-        self.dropped_frames = 0
         self.token_updates = 0
-        self._reader_task = asyncio.get_running_loop().create_task(self._read_loop(), name=f"imageserver-{host}:{port}")
+        protocol.keep_reading = lambda: bool(self._pending)  # never pause while a request waits for its reply
+        protocol.attach(self._route_all, self._fail)
 
     def __repr__(self) -> str:
         return f"ImageServerConnection({self.host}:{self.port}, camera={self.camera_id or '-'})"
@@ -93,9 +83,10 @@ class ImageServerConnection:
     ) -> ImageServerConnection:
         """Open the socket (TLS when ``ssl_context`` is given). Raises UnreachableError or TlsError."""
         what = f"ImageServer {host}:{port}"
+        protocol = ImageServerProtocol(what)
         try:
-            reader, writer = await asyncio.wait_for(
-                asyncio.open_connection(host, port, ssl=ssl_context, limit=READ_CHUNK), timeout
+            await asyncio.wait_for(
+                asyncio.get_running_loop().create_connection(lambda: protocol, host, port, ssl=ssl_context), timeout
             )
         except ssl.SSLError as exc:
             raise TlsError(
@@ -106,7 +97,7 @@ class ImageServerConnection:
             raise UnreachableError(f"connecting to {what} timed out after {timeout:g} s") from None
         except OSError as exc:
             raise UnreachableError(f"cannot reach {what}: {exc.strerror or exc}") from None
-        return cls(reader, writer, host=host, port=port, timeout=timeout)
+        return cls(protocol, host=host, port=port, timeout=timeout)
 
     @classmethod
     async def open_camera(
@@ -177,82 +168,50 @@ class ImageServerConnection:
             raise ValueError("the read interval must be between 0 and 1 s")
         if self._live_on:
             raise ProtocolError("set_read_interval must come before start_live")
-        self._pacer.interval = float(interval_s)
-        if self._live.maxsize != (size := PACED_QUEUE_SIZE if interval_s > 0 else LIVE_QUEUE_SIZE):
-            self._live = asyncio.Queue(size)
-        self._pacer.wake()
+        self._protocol.interval = float(interval_s)
+        self._live.maxsize = PACED_QUEUE_SIZE if interval_s > 0 else LIVE_QUEUE_SIZE
+        self._protocol.wake()
 
     async def read_now(self, timeout: float = 1.0) -> None:
         """Paced reading: end the pause, and return once what the socket held has been read and its frames
         queued for ``live_frames()``/``live_batches()`` (at most ``timeout`` s). For a consumer about to close
         the connection that wants every frame that already arrived. Does nothing without paced reading."""
         if self._error is None:
-            await self._pacer.read_now(timeout)
+            await self._protocol.read_now(timeout)
 
     async def start_live(self, compression_rate: int = 90) -> None:
         """Ask for live images (``live``); read them with ``live_frames()``. The server streams until stop."""
         self._check_alive()
-        while not self._live.empty():
-            self._live.get_nowait()
+        self._live.restart()
         request_id = self._new_id()
         self._live_ids.add(request_id)
-        self._live_on, self._await_key_frame = True, False
+        self._live_on = True
         await self._send(build_method_call(request_id, "live", {"compressionrate": str(int(compression_rate))}))
 
-    async def live_frames(self, idle_timeout: float | None = None) -> AsyncIterator[ImageFrame]:
-        """Yield live ImageFrames until ``stop_live()``.
+    def live_frames(self, idle_timeout: float | None = None) -> AsyncGenerator[ImageFrame, None]:
+        """Yield live ImageFrames until ``stop_live()`` (an async generator).
 
         Raises ProtocolError (malformed stream), UnreachableError (socket dropped, or no frame for
         ``idle_timeout`` seconds when given). After an error the connection is unusable: open a new one.
         """
-        while True:
-            try:
-                item = await asyncio.wait_for(self._live.get(), idle_timeout)
-            except TimeoutError:
-                raise UnreachableError(
-                    f"no live frame from ImageServer {self.host}:{self.port} for {idle_timeout:g} s"
-                ) from None
-            if item is _END:
-                return
-            if isinstance(item, BaseException):
-                raise fresh_error(item)
-            assert isinstance(item, ImageFrame)
-            yield item
+        return self._live.frames(idle_timeout)
 
-    async def live_batches(self, idle_timeout: float | None = None) -> AsyncIterator[list[ImageFrame]]:
+    def live_batches(self, idle_timeout: float | None = None) -> AsyncGenerator[list[ImageFrame], None]:
         """Like ``live_frames()``, but yields every live frame received so far at once, as a non-empty list
         in stream order (one list per read with paced reading: less per-frame overhead for a recorder)."""
-        live = self._live
-        while True:
-            try:
-                item = await asyncio.wait_for(live.get(), idle_timeout)
-            except TimeoutError:
-                raise UnreachableError(
-                    f"no live frame from ImageServer {self.host}:{self.port} for {idle_timeout:g} s"
-                ) from None
-            batch: list[ImageFrame] = []
-            while isinstance(item, ImageFrame):
-                batch.append(item)
-                if live.empty():
-                    item = None
-                    break
-                item = live.get_nowait()
-            if batch:
-                yield batch
-            if item is _END:
-                return
-            if isinstance(item, BaseException):
-                raise fresh_error(item)
+        return self._live.batches(idle_timeout)
+
+    @property
+    def dropped_frames(self) -> int:
+        """Live frames discarded because the consumer fell behind (see ``milestone.imageserver_live``)."""
+        return self._live.dropped_frames
 
     async def stop_live(self) -> None:
         """Send ``stop``; ``live_frames()`` ends after the frames already queued."""
         if not self._live_on:
             return
         self._live_on = False
-        if self._live.full():
-            self._live.get_nowait()
-            self.dropped_frames += 1
-        self._live.put_nowait(_END)
+        self._live.end()
         if self._error is not None:
             return
         with contextlib.suppress(TimeoutError):
@@ -312,12 +271,9 @@ class ImageServerConnection:
         for task in list(self._tasks):
             task.cancel()
         self._fail(UnreachableError(f"ImageServer connection {self.host}:{self.port} closed"))
-        self._reader_task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await self._reader_task
-        self._writer.close()
+        self._protocol.close()
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(self._writer.wait_closed(), 2.0)
+            await asyncio.wait_for(self._protocol.wait_closed(), 2.0)
 
     @property
     def closed(self) -> bool:
@@ -338,10 +294,13 @@ class ImageServerConnection:
     async def _send(self, data: bytes) -> None:
         self._check_alive()
         async with self._write_lock:
+            transport = self._protocol.transport
             try:
-                self._writer.write(data)
-                await asyncio.wait_for(self._writer.drain(), self.timeout)
-            except (OSError, TimeoutError) as exc:
+                if transport is None or transport.is_closing():
+                    raise ConnectionResetError("the connection is closed")
+                transport.write(data)
+                await asyncio.wait_for(self._protocol.drain(), self.timeout)
+            except (OSError, TimeoutError, UnreachableError) as exc:
                 error = UnreachableError(f"sending to ImageServer {self.host}:{self.port} failed: {exc}")
                 self._fail(error)
                 raise error from None
@@ -353,7 +312,7 @@ class ImageServerConnection:
         request_id = self._new_id()
         future: asyncio.Future[MethodResponse | ImageFrame] = asyncio.get_running_loop().create_future()
         self._pending[request_id] = future
-        self._pacer.wake()  # paced reading: read the reply as soon as it comes
+        self._protocol.wake()  # paced reading: read the reply as soon as it comes
         try:
             await self._send(build_method_call(request_id, method, params))
             wait = self.timeout if timeout is None else timeout
@@ -375,27 +334,10 @@ class ImageServerConnection:
         reason = reply.fields.get("errorreason") or reply.fields.get("error") or "no image"
         raise ProtocolError(f"ImageServer answered {method} without an image: {reason}")
 
-    async def _read_loop(self) -> None:
-        try:
-            while True:
-                data = await self._reader.read(READ_CHUNK)
-                if not data:
-                    raise UnreachableError(f"ImageServer {self.host}:{self.port} closed the connection")
-                for message in self._codec.feed(data):
-                    self._route(message)
-                if self._pacer.interval > 0 and len(data) < READ_CHUNK and not self._pending:
-                    await self._pacer.pause(cast(asyncio.Transport, self._writer.transport))
-        except asyncio.CancelledError:
-            raise
-        except MilestoneError as exc:
-            self._fail(exc)
-        except (OSError, EOFError) as exc:
-            self._fail(UnreachableError(f"ImageServer {self.host}:{self.port} connection lost: {exc}"))
-        except Exception as exc:
-            log.exception("ImageServer reader failed")
-            self._fail(ProtocolError(f"ImageServer stream could not be read: {type(exc).__name__}"))
-        if self._error is not None:
-            self._writer.close()
+    def _route_all(self, messages: list[Message]) -> None:
+        """The protocol's receiver: one read's messages, in stream order."""
+        for message in messages:
+            self._route(message)
 
     def _route(self, message: object) -> None:
         if isinstance(message, LiveStatus):
@@ -406,41 +348,22 @@ class ImageServerConnection:
             if future is not None and not future.done():
                 future.set_result(message)
             elif message.request_id in self._live_ids and message.fields.get("errorreason"):
-                self._push_live(ProtocolError(f"ImageServer refused live: {message.fields['errorreason']}"))
+                self._live.push(ProtocolError(f"ImageServer refused live: {message.fields['errorreason']}"))
             return
         assert isinstance(message, ImageFrame)
         future = self._pending.get(message.request_id)
         if future is not None and not future.done() and message.request_id not in self._live_ids:
             future.set_result(message)
         elif self._live_on:
-            self._push_live(message)
-
-    def _push_live(self, item: object) -> None:
-        if isinstance(item, ImageFrame) and self._await_key_frame:
-            if not item.key_frame:
-                self.dropped_frames += 1
-                return
-            self._await_key_frame = False
-        if self._live.full():
-            # The consumer fell behind: drop what is queued (counted) and restart at the next key frame, so
-            # that a decoder never receives a P-frame whose references were dropped.
-            while not self._live.empty():
-                if isinstance(self._live.get_nowait(), ImageFrame):
-                    self.dropped_frames += 1
-            if isinstance(item, ImageFrame) and not item.key_frame:
-                self._await_key_frame = True
-                self.dropped_frames += 1
-                return
-        self._live.put_nowait(item)
+            self._live.push(message)
 
     def _fail(self, error: MilestoneError) -> None:
         if self._error is not None:
             return
         self._error = error
+        self._protocol.close()
         for future in self._pending.values():
             if not future.done():
                 future.set_exception(fresh_error(error))
                 future.exception()  # mark retrieved: a waiter may have gone away
-        while self._live.full():
-            self._live.get_nowait()
-        self._live.put_nowait(error)
+        self._live.fail(error)

@@ -12,18 +12,49 @@ lines ``Name: value`` each ending in CR LF, a blank line, exactly ``Content-leng
 from __future__ import annotations
 
 import re
-import struct
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 from milestone.errors import ProtocolError
+from milestone.imageserver_gbd import (
+    CODECS,
+    GBD_FLAG_KEY_FRAME,
+    GBD_HEADER,
+    GBD_VIDEO_TYPE,
+    GbdPacket,
+    pack_gbd,
+    unpack_gbd,
+)
+from milestone.imageserver_status import LiveStatus
 from milestone.models import ImageFrame, VideoCodec
 
+__all__ = [
+    "CONTENT_TYPE_GBD",
+    "CONTENT_TYPE_JPEG",
+    "GBD_FLAG_KEY_FRAME",
+    "GBD_HEADER",
+    "GBD_VIDEO_TYPE",
+    "GbdPacket",
+    "LiveStatus",
+    "MethodCall",
+    "MethodResponse",
+    "RequestReader",
+    "ResponseReader",
+    "build_image_response",
+    "build_live_status",
+    "build_method_call",
+    "build_method_response",
+    "connect_params",
+    "image_frame_from",
+    "pack_gbd",
+    "parse_connectparam",
+    "parse_method_call",
+    "parse_xml_response",
+    "unpack_gbd",
+]
+
 TERMINATOR = b"\r\n\r\n"
-GBD_HEADER = struct.Struct(">HIHHHQQI")  # 32 bytes, big-endian
-GBD_VIDEO_TYPE = 0x0010
-GBD_FLAG_KEY_FRAME = 0x0001
 CONTENT_TYPE_JPEG = "image/jpeg"
 CONTENT_TYPE_GBD = "application/x-genericbytedata-octet-stream"
 MAX_XML_BYTES = 1 << 20  # a methodresponse or status larger than this is a protocol error
@@ -35,6 +66,8 @@ _IMAGE_HEAD = re.compile(
     rb"Next: (\d{1,18})\r\nContent-length: (\d{1,18})\r\nContent-type: ([^\r\n:]*)\r\n\r\n"
 )
 
+# A status message (optionally after an XML declaration): kept raw by the splitter, see imageserver_status.
+_LIVEPACKAGE = re.compile(rb"(?:<\?xml[^>]*\?>\s*)?<livepackage[\s>]")
 
 # ---------------------------------------------------------------------------------------------- requests
 
@@ -120,17 +153,6 @@ class MethodResponse:
     fields: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class LiveStatus:
-    """A ``<livepackage><status>`` message interleaved with live images.
-
-    ``status_time_ms`` is ``statustime`` (ms UTC); ``items`` maps ``statusitem`` id to value.
-    """
-
-    status_time_ms: int
-    items: dict[str, str] = field(default_factory=dict)
-
-
 def build_method_response(request_id: int, method: str, fields: dict[str, str] | None = None) -> bytes:
     """Encode a ``<methodresponse>`` with its terminator (server side)."""
     body = f"<requestid>{int(request_id)}</requestid><methodname>{escape(method)}</methodname>"
@@ -160,52 +182,6 @@ def build_image_response(
     return head.encode("ascii") + content + TERMINATOR
 
 
-def pack_gbd(
-    codec: VideoCodec, sequence_number: int, key_frame: bool, sync_ms: int, picture_ms: int, payload: bytes
-) -> bytes:
-    """Wrap an Annex-B access unit in the 32-byte GenericByteData video header ([GBD], big-endian)."""
-    flags = GBD_FLAG_KEY_FRAME if key_frame else 0
-    header = GBD_HEADER.pack(
-        GBD_VIDEO_TYPE,
-        GBD_HEADER.size + len(payload),
-        codec.value,
-        sequence_number & 0xFFFF,
-        flags,
-        sync_ms,
-        picture_ms,
-        0,
-    )
-    return header + payload
-
-
-@dataclass(frozen=True, slots=True)
-class GbdPacket:
-    """Decoded GenericByteData video header plus payload."""
-
-    codec: VideoCodec
-    sequence_number: int
-    key_frame: bool
-    sync_ms: int
-    picture_ms: int
-    payload: bytes
-
-
-def unpack_gbd(data: bytes) -> GbdPacket:
-    """Parse a GenericByteData video packet. Raises ProtocolError on a short, foreign or inconsistent header."""
-    if len(data) < GBD_HEADER.size:
-        raise ProtocolError(f"GenericByteData packet of {len(data)} bytes is shorter than its header")
-    dtype, total, codec, seq, flags, sync_ms, pic_ms, _ = GBD_HEADER.unpack_from(data)
-    if dtype != GBD_VIDEO_TYPE:
-        raise ProtocolError(f"GenericByteData data type 0x{dtype:04x} is not video")
-    if total != len(data):
-        raise ProtocolError(f"GenericByteData length field {total} != packet size {len(data)}")
-    try:
-        vcodec = VideoCodec(codec)
-    except ValueError as exc:
-        raise ProtocolError(f"unknown GenericByteData codec 0x{codec:04x}") from exc
-    return GbdPacket(vcodec, seq, bool(flags & GBD_FLAG_KEY_FRAME), sync_ms, pic_ms, data[GBD_HEADER.size :])
-
-
 # ---------------------------------------------------------------------------------------- stream splitter
 
 Message = MethodResponse | LiveStatus | ImageFrame
@@ -222,7 +198,7 @@ class ResponseReader:
     def __init__(self) -> None:
         self._buf = bytearray()
 
-    def feed(self, data: bytes) -> list[Message]:
+    def feed(self, data: bytes | bytearray | memoryview) -> list[Message]:
         self._buf += data
         out: list[Message] = []
         while True:
@@ -251,6 +227,8 @@ class ResponseReader:
             return None
         raw = bytes(buf[:end])
         del buf[: end + len(TERMINATOR)]
+        if _LIVEPACKAGE.match(raw):  # status: parsed only if someone reads it (imageserver_status)
+            return LiveStatus.from_xml(raw)
         return parse_xml_response(raw)
 
     def _image(self) -> ImageFrame | None:
@@ -296,7 +274,7 @@ class ResponseReader:
         request_id, prev, current, nxt = int(head[1]), int(head[2]), int(head[3]), int(head[4])
         if length >= GBD_HEADER.size and ctype.startswith(CONTENT_TYPE_GBD):
             dtype, size, codec, seq, flags, sync_ms, pic_ms, _ = GBD_HEADER.unpack_from(buf, body)
-            if dtype == GBD_VIDEO_TYPE and size == length and codec in _CODECS:
+            if dtype == GBD_VIDEO_TYPE and size == length and codec in CODECS:
                 with memoryview(buf) as view:
                     payload = view[body + GBD_HEADER.size : body + length].tobytes()
                 del buf[:total]
@@ -306,7 +284,7 @@ class ResponseReader:
                     prev,
                     nxt,
                     ctype,
-                    _CODECS[codec],
+                    CODECS[codec],
                     bool(flags & GBD_FLAG_KEY_FRAME),
                     pic_ms,
                     sync_ms,
@@ -319,9 +297,6 @@ class ResponseReader:
         content = bytes(buf[body : body + length])
         del buf[:total]
         return image_frame_from({k: str(v) for k, v in headers.items()} | {"content-type": ctype}, content)
-
-
-_CODECS = {codec.value: codec for codec in VideoCodec}
 
 
 def parse_xml_response(raw: bytes) -> MethodResponse | LiveStatus:

@@ -194,3 +194,17 @@ async def _until_closed(frames):
             yield batch
     except Exception:  # the closed connection ends the stream with UnreachableError
         return
+
+
+def test_live_status_is_parsed_only_when_read() -> None:
+    from milestone.imageserver_codec import LiveStatus
+
+    splitter = ResponseReader()
+    good = build_live_status(1_790_000_000_123, {"1": "yes", "live": "on"})
+    bad = b"<livepackage><status><statustime>soon</statustime></status></livepackage>\r\n\r\n"
+    first, second = splitter.feed(good + bad)
+    assert isinstance(first, LiveStatus) and "not parsed yet" in repr(first)  # the splitter kept the raw XML
+    assert first == LiveStatus(1_790_000_000_123, {"1": "yes", "live": "on"})
+    assert (first.status_time_ms, first.items) == (1_790_000_000_123, {"1": "yes", "live": "on"})
+    with pytest.raises(ProtocolError):  # a malformed status fails whoever reads it, not the stream
+        _ = second.items

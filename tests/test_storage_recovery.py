@@ -205,3 +205,48 @@ def test_retention_delete_and_unfinished_deletions(env, tmp_path) -> None:
     busy_id = index.add_closed_segment(busy, CAM_B)
     index.claim(busy_id)
     assert delete_segment(index, busy_id, reason="x", store=store) is None and busy.path.exists()
+
+
+def test_claim_pending_and_garbage_rows_finished_by_the_next_upload(env) -> None:
+    factory, spool, index = env
+    segments = [make_segment(spool.root, CAM_A, T0_US + i * SEG_US) for i in (2, 0, 1)]
+    ids = {c.start_us: index.add_closed_segment(c, CAM_A) for c in segments}
+    first = index.claim_pending(2, exclude=[ids[T0_US]])  # oldest first, skipping the excluded one
+    assert [r.start_us for r in first] == [T0_US + SEG_US, T0_US + 2 * SEG_US]
+    assert all(r.storage_state == "uploading" and r.upload_attempts == 1 for r in first)
+    assert index.claim_pending(5) == [index.get(ids[T0_US])]  # the one left; nothing else is local
+    assert index.claim_pending(5) == [] and index.claim(ids[T0_US]) is None
+
+    # Upload 1 commits its garbage row; upload 2 deletes that row (its file gone) in its own transaction.
+    rel1, rel2 = spool_rel(CAM_A, T0_US + SEG_US), spool_rel(CAM_A, T0_US + 2 * SEG_US)
+    done1, garbage1 = index.mark_uploaded(
+        first[0].id, object_key="k1", etag="e1", thumbnail_key=None, uploaded_us=T0_US, delete_local=[rel1]
+    )
+    assert done1.storage_state == "uploaded" and done1.local_path is None and len(garbage1) == 1
+    spool.path(rel1).unlink()
+    _, garbage2 = index.mark_uploaded(
+        first[1].id,
+        object_key="k2",
+        etag="e2",
+        thumbnail_key=None,
+        uploaded_us=T0_US,
+        delete_local=[rel2],
+        finished_garbage=garbage1,
+    )
+    assert [g.local_path for g in _all(factory, Garbage)] == [rel2] and len(garbage2) == 1
+    # A row no longer uploading: nothing changes, the finished ids are not consumed.
+    with pytest.raises(LookupError):
+        index.mark_uploaded(
+            first[1].id,
+            object_key="k",
+            etag="e",
+            thumbnail_key=None,
+            uploaded_us=T0_US,
+            delete_local=[rel2],
+            finished_garbage=garbage2,
+        )
+    assert [g.id for g in _all(factory, Garbage)] == garbage2
+    # A crash now (file still there, its garbage row committed): recovery finishes it, nothing quarantined.
+    report = _recover(index)
+    assert [g.local_path for g in report.deletions.finished] == [rel2] and report.quarantined == []
+    assert not spool.path(rel2).exists() and _all(factory, Garbage) == []

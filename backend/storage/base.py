@@ -21,10 +21,18 @@ from backend.storage.errors import InvalidObjectKeyError
 class StoredObject:
     """One object as the store reports it.
 
-    ``size`` in bytes; ``etag`` as the store computes it (S3: MD5 hex of a single-part upload, or the
-    multipart form ``<md5>-<parts>``; filesystem: MD5 hex); ``sha256`` is the hex digest the uploader gave
-    at ``put_file`` time, kept as object metadata (``x-amz-meta-sha256`` on S3), ``None`` if the object
-    was written by someone else without it; ``last_modified_us`` is UTC µs (``None`` if unknown).
+    ``size`` in bytes. ``etag`` is an opaque version tag of the content as the store defines it; callers
+    keep it and compare it for equality, never recompute it:
+
+    - S3: the ETag the server returns (by S3's convention the MD5 hex of a single-part upload, or
+      ``<md5>-<parts>`` for a multipart one);
+    - filesystem: the content's SHA-256 hex (the digest the store verified while storing the bytes: the
+      same value as ``sha256``, so the verification read hashes the bytes once, not twice). An object
+      without its metadata sidecar gets ``<size hex>-<mtime ns hex>`` instead.
+
+    ``sha256`` is the hex digest the uploader gave at ``put_file`` time, kept as object metadata
+    (``x-amz-meta-sha256`` on S3), ``None`` if the object was written by someone else without it;
+    ``last_modified_us`` is UTC µs (``None`` if unknown).
     """
 
     bucket: str

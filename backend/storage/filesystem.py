@@ -1,7 +1,8 @@
 """The embedded object store: buckets are directories under one root, objects are files.
 
 Layout: ``<root>/<bucket>/<key>`` with the object's metadata beside it in ``.<name>.meta.json``
-(``{"size", "sha256", "etag", "content_type", "last_modified_us"}``; a sidecar rather than an xattr so that
+(``{"size", "sha256", "etag", "content_type", "last_modified_us"}``, the etag being the content's SHA-256,
+see ``backend.storage.base.StoredObject``; a sidecar rather than an xattr so that
 it works on every filesystem, NTFS included). A put writes ``.<name>.tmp-<random>``, fsyncs it, writes and
 renames the metadata, renames the data into place and fsyncs the directory, so a reader sees the old object
 or the new one, never a torn one. :meth:`FilesystemStore.link_file` stores a file that will never change
@@ -96,7 +97,7 @@ class FilesystemStore(ObjectStore):
         Only for files that are never modified in place afterwards (a closed spool segment: the recorder
         never reopens it; the uploader only unlinks it), since the object shares their bytes. The linked
         bytes are still read once and checked against ``sha256`` (ChecksumMismatchError, nothing left under
-        ``key``), and the MD5 etag computed, exactly as a copy would be.
+        ``key``) in one read, exactly as a copy would be.
         """
 
         def link(tmp: Path) -> HashingReader | None:
@@ -141,9 +142,8 @@ class FilesystemStore(ObjectStore):
             actual = reader.sha256.hexdigest()
             if actual != sha256.lower():
                 raise ChecksumMismatchError(str(path), sha256, actual)
-            stored = StoredObject(
-                bucket, key, reader.size, reader.md5.hexdigest(), actual, int(self._clock.time() * 1_000_000)
-            )
+            # The etag is the verified SHA-256 (base.StoredObject): no second digest over the bytes.
+            stored = StoredObject(bucket, key, reader.size, actual, actual, int(self._clock.time() * 1_000_000))
             meta = {
                 "size": stored.size,
                 "sha256": stored.sha256,

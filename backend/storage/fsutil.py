@@ -56,21 +56,21 @@ def move_durably(src: Path, dst: Path) -> None:
 
 
 class HashingReader:
-    """A read-only file wrapper that hashes (SHA-256 and MD5) and counts the bytes read through it.
+    """A read-only file wrapper that hashes (SHA-256) and counts the bytes read through it.
 
     Used to check that what an upload sent is what the segment row says, without reading the file twice.
+    SHA-256 only: it is the checksum the rows keep and the filesystem store's etag; S3 computes its own
+    ETag (``backend.storage.base.StoredObject``), so no MD5 is spent here.
     """
 
     def __init__(self, raw: BinaryIO) -> None:
         self._raw = raw
         self.sha256 = hashlib.sha256()
-        self.md5 = hashlib.md5(usedforsecurity=False)
         self.size = 0
 
     def read(self, n: int = -1) -> bytes:
         data = self._raw.read(n)
         if data:
             self.sha256.update(data)
-            self.md5.update(data)
             self.size += len(data)
         return data

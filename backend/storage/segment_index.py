@@ -5,6 +5,14 @@ caller (the uploader, recovery, the recorder) can rely on "returned" meaning "du
 Methods are synchronous; asyncio callers use ``asyncio.to_thread``. State transitions are conditional
 updates (``WHERE storage_state = ...``), so two uploaders never take the same segment.
 
+Cost per uploaded segment (the recorder's steady state): three short transactions, each one or two Core
+statements (no ORM object loads or unit of work): the insert (:meth:`SegmentIndex.add_closed_segment`), the
+claim of a batch of waiting segments (:meth:`SegmentIndex.claim_pending`, one ``UPDATE ... RETURNING`` for up
+to ``limit`` segments), and :meth:`SegmentIndex.mark_uploaded` (the state change, the garbage rows of this
+upload's spool files and the removal of earlier uploads' garbage rows whose files are already gone). The
+order of "row says uploaded", "garbage row names the spool file", "file unlinked", "garbage row removed" is
+unchanged by the merging, so after a crash a row and its file are never out of step (``recovery``).
+
 Garbage rows (after moonfire-nvr): ``kind='delete'`` names what is still to be deleted: ``local_path``
 (relative to the spool) and/or ``object_key`` written as ``<bucket>/<key>``; ``kind='quarantine'`` names a
 file moved to the spool's quarantine directory.
@@ -13,113 +21,28 @@ file moved to the spool's quarantine directory.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, cast
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Select, Table, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.db.models import Camera, Garbage, RecordingSession, Segment
 from backend.storage.errors import SegmentConflictError
+from backend.storage.records import ClosedSegmentLike, GarbageRecord, SegmentRecord
 from backend.storage.spool import Spool
 from milestone.clock import Clock
+
+__all__ = ["ClosedSegmentLike", "GarbageRecord", "SegmentIndex", "SegmentRecord", "SessionFactory"]
 
 SessionFactory = Callable[[], Session]
 
 # States of a segment whose file is still in the spool; an IN list (not "!= uploaded") so the state index serves it.
 _NOT_UPLOADED = ("local", "uploading")
-
-
-class ClosedSegmentLike(Protocol):
-    """What the recorder hands over once a segment file is durable (``media.segment_writer.ClosedSegment``).
-
-    Times are UTC µs (wall) and µs (media duration); ``size_bytes`` and ``sha256`` (hex) describe the file
-    at ``path`` exactly.
-    """
-
-    @property
-    def path(self) -> Path | str: ...
-    @property
-    def camera_key(self) -> str: ...
-    @property
-    def start_us(self) -> int: ...
-    @property
-    def end_us(self) -> int: ...
-    @property
-    def media_duration_us(self) -> int: ...
-    @property
-    def frames(self) -> int: ...
-    @property
-    def key_frames(self) -> int: ...
-    @property
-    def size_bytes(self) -> int: ...
-    @property
-    def sha256(self) -> str: ...
-    @property
-    def container(self) -> str: ...
-    @property
-    def codec(self) -> str: ...
-    @property
-    def width(self) -> int | None: ...
-    @property
-    def height(self) -> int | None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class SegmentRecord:
-    """A plain copy of one ``segments`` row (see ``backend.db.models.Segment`` for the columns' meaning)."""
-
-    id: int
-    camera_id: str
-    session_id: str | None
-    start_us: int
-    end_us: int
-    media_duration_us: int
-    frames: int
-    key_frames: int
-    size_bytes: int
-    sha256: str
-    container: str
-    codec: str
-    width: int | None
-    height: int | None
-    storage_state: str
-    local_path: str | None
-    object_key: str | None
-    etag: str | None
-    thumbnail_key: str | None
-    upload_attempts: int
-    last_upload_error: str | None
-    created_us: int
-    uploaded_us: int | None
-
-    @classmethod
-    def of(cls, row: Segment) -> SegmentRecord:
-        return cls(**{f.name: getattr(row, f.name) for f in fields(cls)})
-
-    def as_dict(self) -> dict[str, Any]:
-        """The row as a JSON-ready dict (snake_case column names)."""
-        return asdict(self)
-
-
-@dataclass(frozen=True, slots=True)
-class GarbageRecord:
-    """A plain copy of one ``garbage`` row."""
-
-    id: int
-    kind: str
-    camera_id: str | None
-    local_path: str | None
-    object_key: str | None  # "<bucket>/<key>"
-    size_bytes: int | None
-    reason: str
-    created_us: int
-
-    @classmethod
-    def of(cls, row: Garbage) -> GarbageRecord:
-        return cls(**{f.name: getattr(row, f.name) for f in fields(cls)})
+# Core tables: the hot paths run plain statements on them (no ORM identity map, loads or flush).
+_SEGMENTS = cast(Table, Segment.__table__)
+_GARBAGE = cast(Table, Garbage.__table__)
 
 
 class SegmentIndex:
@@ -143,7 +66,7 @@ class SegmentIndex:
         segment starting at ``closed.start_us``, ``ValueError`` for a path outside the spool.
         """
         local_path = self.spool.relative(Path(closed.path))
-        row = Segment(
+        values = dict(
             camera_id=camera_id,
             session_id=session_id,
             start_us=closed.start_us,
@@ -164,18 +87,18 @@ class SegmentIndex:
         )
         try:
             with self._sessions() as s, s.begin():
-                s.add(row)
-                s.flush()
-                return row.id
+                return int(s.execute(insert(_SEGMENTS).values(values).returning(_SEGMENTS.c.id)).scalar_one())
         except IntegrityError:
             with self._sessions() as s:
-                existing = s.scalars(
-                    select(Segment).where(Segment.camera_id == camera_id, Segment.start_us == closed.start_us)
+                existing = s.execute(
+                    select(_SEGMENTS.c.id, _SEGMENTS.c.local_path).where(
+                        _SEGMENTS.c.camera_id == camera_id, _SEGMENTS.c.start_us == closed.start_us
+                    )
                 ).first()
             if existing is None:
                 raise
             if existing.local_path == local_path:
-                return existing.id
+                return int(existing.id)
             raise SegmentConflictError(camera_id, closed.start_us, existing.id) from None
 
     def get(self, segment_id: int) -> SegmentRecord | None:
@@ -191,13 +114,26 @@ class SegmentIndex:
 
     def pending(self, limit: int, exclude: Iterable[int] = ()) -> list[SegmentRecord]:
         """Up to ``limit`` segments in state ``local``, oldest first (by ``start_us``, then id)."""
-        query = select(Segment).where(Segment.storage_state == "local")
-        excluded = list(exclude)
-        if excluded:
-            query = query.where(Segment.id.not_in(excluded))
         with self._sessions() as s:
-            rows = s.scalars(query.order_by(Segment.start_us, Segment.id).limit(limit))
-            return [SegmentRecord.of(row) for row in rows]
+            return [SegmentRecord.of(row) for row in s.execute(_oldest_local(limit, exclude))]
+
+    def claim_pending(self, limit: int, exclude: Iterable[int] = ()) -> list[SegmentRecord]:
+        """:meth:`pending` and :meth:`claim` in one statement: up to ``limit`` segments in state ``local`` (not
+        in ``exclude``), oldest first, go to ``uploading`` with ``upload_attempts + 1``; returns them as they
+        are now, oldest first. A crash before they are uploaded leaves them ``uploading``: the uploader's
+        start (:meth:`reset_uploading`) puts them back, as for any upload in flight."""
+        if limit <= 0:
+            return []
+        oldest = _oldest_local(limit, exclude).with_only_columns(_SEGMENTS.c.id).scalar_subquery()
+        statement = (
+            update(_SEGMENTS)
+            .where(_SEGMENTS.c.id.in_(oldest), _SEGMENTS.c.storage_state == "local")
+            .values(storage_state="uploading", upload_attempts=_SEGMENTS.c.upload_attempts + 1)
+            .returning(*_SEGMENTS.c)
+        )
+        with self._sessions() as s, s.begin():
+            records = [SegmentRecord.of(row) for row in s.execute(statement)]
+        return sorted(records, key=lambda r: (r.start_us, r.id))
 
     def pending_totals(self) -> tuple[int, int]:
         """``(count, bytes)`` of segments not yet uploaded (states ``local`` and ``uploading``)."""
@@ -233,17 +169,13 @@ class SegmentIndex:
     def claim(self, segment_id: int) -> SegmentRecord | None:
         """``local`` → ``uploading`` and ``upload_attempts + 1``; ``None`` if the row is not ``local``."""
         with self._sessions() as s, s.begin():
-            result = s.execute(
-                update(Segment)
-                .where(Segment.id == segment_id, Segment.storage_state == "local")
-                .values(storage_state="uploading", upload_attempts=Segment.upload_attempts + 1)
-                .execution_options(synchronize_session=False)
-            )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
-                return None
-            row = s.get(Segment, segment_id)
-            assert row is not None
-            return SegmentRecord.of(row)
+            row = s.execute(
+                update(_SEGMENTS)
+                .where(_SEGMENTS.c.id == segment_id, _SEGMENTS.c.storage_state == "local")
+                .values(storage_state="uploading", upload_attempts=_SEGMENTS.c.upload_attempts + 1)
+                .returning(*_SEGMENTS.c)
+            ).first()
+            return SegmentRecord.of(row) if row is not None else None
 
     def mark_uploaded(
         self,
@@ -254,37 +186,51 @@ class SegmentIndex:
         thumbnail_key: str | None,
         uploaded_us: int,
         delete_local: Sequence[str],
+        finished_garbage: Iterable[int] = (),
     ) -> tuple[SegmentRecord, list[int]]:
         """``uploading`` → ``uploaded`` (object key, etag, thumbnail key, time; ``local_path`` cleared) and, in
         the same transaction, one ``garbage`` delete row per spool file in ``delete_local`` (relative paths).
 
-        Returns the updated row and the garbage ids; the caller unlinks the files, fsyncs and calls
-        :meth:`delete_garbage`. Raises ``LookupError`` if the row is no longer ``uploading``.
+        ``finished_garbage``: ids of garbage rows whose deletions are complete (earlier uploads' spool files,
+        unlinked and their directory fsynced); they are deleted in the same transaction, which spares
+        :meth:`delete_garbage` its own. Returns the updated row and the new garbage ids; the caller unlinks
+        the files, fsyncs and then deletes those rows (here, with a later upload, or :meth:`delete_garbage`).
+        Raises ``LookupError`` if the row is no longer ``uploading`` (nothing is changed then).
         """
+        now_us = self._now_us()
         with self._sessions() as s, s.begin():
-            row = s.get(Segment, segment_id, with_for_update=True)
-            if row is None or row.storage_state != "uploading":
+            row = s.execute(
+                update(_SEGMENTS)
+                .where(_SEGMENTS.c.id == segment_id, _SEGMENTS.c.storage_state == "uploading")
+                .values(
+                    storage_state="uploaded",
+                    object_key=object_key,
+                    etag=etag,
+                    thumbnail_key=thumbnail_key,
+                    uploaded_us=uploaded_us,
+                    last_upload_error=None,
+                    local_path=None,
+                )
+                .returning(*_SEGMENTS.c)
+            ).first()
+            if row is None:
                 raise LookupError(f"segment {segment_id} is not being uploaded")
-            row.storage_state = "uploaded"
-            row.object_key = object_key
-            row.etag = etag
-            row.thumbnail_key = thumbnail_key
-            row.uploaded_us = uploaded_us
-            row.last_upload_error = None
-            row.local_path = None
-            garbage = [
-                Garbage(
+            garbage_ids = []
+            for path in delete_local:
+                values = dict(
                     kind="delete",
                     camera_id=row.camera_id,
                     local_path=path,
                     reason=f"uploaded segment {segment_id}",
-                    created_us=self._now_us(),
+                    created_us=now_us,
                 )
-                for path in delete_local
-            ]
-            s.add_all(garbage)
-            s.flush()
-            return SegmentRecord.of(row), [g.id for g in garbage]
+                garbage_ids.append(
+                    int(s.execute(insert(_GARBAGE).values(values).returning(_GARBAGE.c.id)).scalar_one())
+                )
+            finished = list(finished_garbage)
+            if finished:
+                s.execute(delete(_GARBAGE).where(_GARBAGE.c.id.in_(finished)))
+            return SegmentRecord.of(row), garbage_ids
 
     def mark_failed(self, segment_id: int, error: str) -> None:
         """``uploading`` → ``local`` with ``last_upload_error`` (the file stays in the spool)."""
@@ -352,8 +298,7 @@ class SegmentIndex:
         if not wanted:
             return
         with self._sessions() as s, s.begin():
-            for row in s.scalars(select(Garbage).where(Garbage.id.in_(wanted))):
-                s.delete(row)
+            s.execute(delete(_GARBAGE).where(_GARBAGE.c.id.in_(wanted)))
 
     def move_to_garbage(
         self, segment_id: int, reason: str, *, extra_local: Sequence[str] = (), object_keys: Sequence[str] = ()
@@ -385,3 +330,12 @@ class SegmentIndex:
             s.delete(row)
             s.flush()
             return [GarbageRecord.of(g) for g in garbage]
+
+
+def _oldest_local(limit: int, exclude: Iterable[int]) -> Select[Any]:
+    """SELECT the ``segments`` rows in state ``local`` not in ``exclude``, oldest first, at most ``limit``."""
+    query = select(_SEGMENTS).where(_SEGMENTS.c.storage_state == "local")
+    excluded = list(exclude)
+    if excluded:
+        query = query.where(_SEGMENTS.c.id.not_in(excluded))
+    return query.order_by(_SEGMENTS.c.start_us, _SEGMENTS.c.id).limit(limit)

@@ -2,7 +2,7 @@
 
 For each segment in state ``local``, oldest first, at most ``concurrency`` at a time:
 
-1. ``claim`` (→ ``uploading``, attempts + 1);
+1. ``claim_pending`` (→ ``uploading``, attempts + 1; one statement for the free slots' segments);
 2. ``put_file`` to ``recordings/<camera>/<YYYY>/<MM>/<DD>/<start_us>.<ext>`` (a store with ``link_file``, the
    filesystem store, takes the closed segment as a hard link when it can: no copy, the bytes still hashed and
    checked), then ``stat`` and compare size and SHA-256 with the row;
@@ -10,8 +10,8 @@ For each segment in state ``local``, oldest first, at most ``concurrency`` at a 
    ``thumbnail_key`` = the first) into ``thumbnails/<camera>/<YYYY>/<MM>/<DD>/<time_us>.jpg``;
 4. ``mark_uploaded`` **commits** (object key, etag, upload time; garbage rows for the spool files);
 5. only then the spool files are unlinked and the directory fsynced; the garbage rows naming them are deleted
-   once no upload is in flight (one transaction for a burst of uploads; after a crash, recovery finishes
-   them, the files being gone already);
+   by the next upload's ``mark_uploaded`` transaction, or once no upload is in flight (one transaction for the
+   end of a burst of uploads; after a crash, recovery finishes them, the files being gone already);
 6. ``on_uploaded(row_dict)``.
 
 On failure the row goes back to ``local`` with ``last_upload_error`` and the file stays. Back-off (injected
@@ -28,6 +28,7 @@ import contextlib
 import inspect
 import logging
 import math
+import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -120,6 +121,7 @@ class Uploader:
         self._segment_backoff: dict[int, tuple[int, float]] = {}  # id -> (failures in a row, not before)
         self._lags_s: deque[float] = deque(maxlen=self.policy.lag_samples)
         self._done_garbage: list[int] = []  # garbage rows whose deletions are complete (appended by workers)
+        self._done_lock = threading.Lock()  # guards _done_garbage (workers and the loop take from it)
         self.uploaded_total = 0
         self.failed_total = 0
         self.bytes_uploaded_total = 0
@@ -242,9 +244,21 @@ class Uploader:
                     await self._wake.wait()
 
     async def _delete_done_garbage(self) -> None:
-        ids, self._done_garbage = self._done_garbage, []
-        if ids:
-            await self._run_sync(self._index.delete_garbage, ids)
+        ids = self._take_done_garbage()
+        try:
+            await self._run_sync(self._index.delete_garbage, ids)  # nothing to do for an empty list
+        except BaseException:
+            self._give_back_garbage(ids)
+            raise
+
+    def _take_done_garbage(self) -> list[int]:
+        with self._done_lock:
+            ids, self._done_garbage = self._done_garbage, []
+        return ids
+
+    def _give_back_garbage(self, ids: list[int]) -> None:
+        with self._done_lock:
+            self._done_garbage.extend(ids)
 
     async def _fill(self) -> float:
         """Start uploads for free slots; return how long to sleep before looking again (s)."""
@@ -256,7 +270,7 @@ class Uploader:
         if free <= 0:
             return policy.poll_interval_s
         deferred = {sid: nb for sid, (_, nb) in self._segment_backoff.items() if nb > now}
-        batch = await self._run_sync(self._index.pending, free, set(self._in_flight) | set(deferred))
+        batch = await self._run_sync(self._index.claim_pending, free, set(self._in_flight) | set(deferred))
         for record in batch:
             self._in_flight[record.id] = asyncio.create_task(self._upload(record), name=f"upload-{record.id}")
         delay = policy.poll_interval_s
@@ -266,13 +280,12 @@ class Uploader:
 
     async def _upload(self, record: SegmentRecord) -> None:
         try:
-            uploaded = await self._run_sync(self._upload_sync, record.id)
+            uploaded = await self._run_sync(self._upload_sync, record)
         except Exception as exc:
             self._failed(record.id, exc)
         else:
-            if uploaded is not None:
-                self._succeeded(uploaded)
-                await self._publish(uploaded)
+            self._succeeded(uploaded)
+            await self._publish(uploaded)
         finally:
             self._in_flight.pop(record.id, None)
             self._wake.set()
@@ -312,10 +325,9 @@ class Uploader:
 
     # -- one upload (worker thread) --------------------------------------------------------------------------
 
-    def _upload_sync(self, segment_id: int) -> SegmentRecord | None:
-        record = self._index.claim(segment_id)
-        if record is None:
-            return None  # taken by someone else, uploaded or deleted meanwhile
+    def _upload_sync(self, record: SegmentRecord) -> SegmentRecord:
+        """Upload a segment ``claim_pending`` put in state ``uploading``; on failure it goes back to ``local``."""
+        segment_id = record.id
         try:
             assert record.local_path is not None  # CHECK local_has_path
             result, garbage_ids, spool_files = self._put_and_commit(record, record.local_path)
@@ -330,7 +342,7 @@ class Uploader:
         try:
             for rel in spool_files:
                 unlink_durably(self._spool.path(rel))
-            self._done_garbage.extend(garbage_ids)  # deleted by the loop once no upload is in flight
+            self._give_back_garbage(garbage_ids)  # deleted with the next upload, or by the loop when idle
         except OSError as exc:
             log.warning("segment %d uploaded but its spool file(s) remain for recovery: %s", segment_id, exc)
         return result
@@ -360,14 +372,20 @@ class Uploader:
             self._verify(layout.thumbnails.name, thumb_key, size, digest)
             spool_files.append(thumbnail)
             thumbnail_keys.append(thumb_key)
-        uploaded, garbage_ids = self._index.mark_uploaded(
-            record.id,
-            object_key=key,
-            etag=stored.etag,
-            thumbnail_key=thumbnail_keys[0] if thumbnail_keys else None,
-            uploaded_us=int(self._clock.time() * 1_000_000),
-            delete_local=spool_files,
-        )
+        finished = self._take_done_garbage()  # earlier uploads' garbage rows, their files gone: same transaction
+        try:
+            uploaded, garbage_ids = self._index.mark_uploaded(
+                record.id,
+                object_key=key,
+                etag=stored.etag,
+                thumbnail_key=thumbnail_keys[0] if thumbnail_keys else None,
+                uploaded_us=int(self._clock.time() * 1_000_000),
+                delete_local=spool_files,
+                finished_garbage=finished,
+            )
+        except BaseException:
+            self._give_back_garbage(finished)
+            raise
         return uploaded, garbage_ids, spool_files
 
     def _verify(self, bucket: str, key: str, size: int, sha256: str) -> StoredObject:
