@@ -115,6 +115,7 @@ def test_view_recordings_click_seeks_keys_drive_the_player_and_back_to_live(simu
         # A click on the timeline seeks: the picture painted is the frame at or before the clicked time.
         target = recorded_instant(vm.timeline.lanes(camera_id(0)), vm.timeline.now_us() - 2 * MINUTE_US)
         timeline = panel.timeline
+        vm.timeline.ensure_visible(target)  # the camera's newest long recording may be older than the view
         point = timeline.widget_point(target).toPoint()
         QTest.mouseClick(timeline.plot.viewport(), Qt.MouseButton.LeftButton, pos=point)
         clicked = vm.timeline.playhead_us

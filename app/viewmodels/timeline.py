@@ -177,6 +177,17 @@ class TimelineViewModel(QObject):
         if self._follow and visible[1] < self.now_us() - 2 * US:
             self.set_follow_now(False)
 
+    def ensure_visible(self, time_us: int) -> None:
+        """Pan (same span) so that ``time_us`` is in the middle of the view when it is outside it."""
+        start, end = self._visible
+        if start <= time_us < end:
+            return
+        half = (end - start) // 2
+        visible = self._clamp_visible(int(time_us) - half, int(time_us) + half)
+        if visible != self._visible:
+            self._visible = visible
+            self.sigVisibleChanged.emit()
+
     def zoom(self, factor: float, centre_us: int | None = None) -> None:
         """Scale the visible span by ``factor`` (< 1 zooms in) around ``centre_us`` (default: its middle)."""
         start, end = self._visible
