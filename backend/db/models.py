@@ -241,3 +241,45 @@ class RecordingOutage(Base):
     detail: Mapped[str | None] = mapped_column(Text)  # English, technical, no secrets
     created_us: Mapped[int]
     updated_us: Mapped[int]
+
+
+RESERVATION_KINDS = ("live", "recording")
+
+
+class AgencyQuotaLimit(Base):
+    """How many streams (live views and recordings) an agency may hold at once (backend.quotas).
+
+    Seeded from configuration at start (rows missing only), changed by an administrator. In the SQL quota
+    store the row is also the lock that serialises reservations of the agency on PostgreSQL (SELECT ... FOR
+    UPDATE). Agencies without a row count against ``OTHER``.
+    """
+
+    __tablename__ = "agency_quota_limits"
+    __table_args__ = (CheckConstraint("stream_limit >= 0", name="non_negative_limit"),)
+
+    agency: Mapped[str] = mapped_column(String(32), primary_key=True)
+    stream_limit: Mapped[int] = mapped_column(Integer)  # concurrent streams
+    updated_us: Mapped[int]
+
+
+class StreamReservation(Base):
+    """One slot of an agency's stream quota, held until released or until ``expires_us`` (extended by
+    heartbeats). ``agency`` is the quota group counted against (``OTHER`` for an agency without a limit row);
+    rows with ``expires_us <= now`` are stale and are deleted lazily. No foreign key to ``cameras``: a live
+    view of a camera the backend does not store (or a removed one) still takes a slot."""
+
+    __tablename__ = "stream_reservations"
+    __table_args__ = (
+        CheckConstraint(_in("kind", RESERVATION_KINDS), name="kind"),
+        CheckConstraint("expires_us > created_us", name="expires_after_created"),
+        Index("ix_stream_reservations_agency_expiry", "agency", "expires_us"),
+        Index("ix_stream_reservations_expiry", "expires_us"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # UUID
+    agency: Mapped[str] = mapped_column(String(32))
+    holder: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(16))
+    camera_id: Mapped[str | None] = mapped_column(String(36))
+    created_us: Mapped[int]
+    expires_us: Mapped[int]
