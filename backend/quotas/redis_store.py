@@ -1,0 +1,138 @@
+"""The quota store in Valkey/Redis, for several backends sharing one quota (redis-py client, Lua scripts).
+
+Every operation is one Lua script (backend.quotas.redis_lua), atomic on the server: reserve drops the
+agency's stale reservations from its sorted set (scored by expiry µs), counts, compares with the limit in the
+``<prefix>:limits`` hash and adds the reservation. ``now`` comes from the injected clock (so tests can drive
+time; backends sharing a server need synchronised clocks, as for any TTL). Limits: the configured ones are
+written at start and re-written (missing agencies only, HSETNX) by every script, so a server restarted without
+persistence has them again before its next answer; limits an administrator set with ``set_limit`` survive a
+restart only with persistence (and then also the reservations).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
+
+import redis
+
+from backend.quotas import redis_lua
+from backend.quotas.base import (
+    AgencyUsage,
+    QuotaExceededError,
+    Reservation,
+    ReservationKind,
+    check_agency,
+    check_limit,
+    check_request,
+    configured_limits,
+    now_us,
+)
+from milestone.clock import Clock
+
+
+class RedisQuotaStore:
+    """QuotaStore on a Valkey/Redis server.
+
+    ``client``: a ``redis.Redis`` (any ``decode_responses``); ``limits``: the configured limits (merged over
+    DEFAULT_LIMITS; limits already on the server are kept); ``prefix``: the key prefix (default ``quota``).
+    Raises ValueError on an invalid limit, ``redis.RedisError`` when the server is unreachable.
+    """
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        clock: Clock,
+        limits: Mapping[str, int] | None = None,
+        *,
+        prefix: str = "quota",
+    ) -> None:
+        self._client = client
+        self._clock = clock
+        self._prefix = prefix
+        self._limits_key = f"{prefix}:limits"
+        seed: list[str | int] = [len(configured := configured_limits(limits))]
+        for agency, limit in configured.items():
+            seed += [agency, limit]
+        self._seed = seed
+        self._scripts = {
+            name: client.register_script(getattr(redis_lua, name))
+            for name in ("RESERVE", "RELEASE", "HEARTBEAT", "STATS", "CLEANUP", "LIMITS")
+        }
+        self.limits()  # writes the configured limits missing on the server
+
+    @classmethod
+    def from_url(
+        cls, url: str, clock: Clock, limits: Mapping[str, int] | None = None, *, prefix: str = "quota"
+    ) -> RedisQuotaStore:
+        """A store on ``redis://host:port/db`` (or ``rediss://``; a password in the URL is never logged)."""
+        return cls(redis.Redis.from_url(url, decode_responses=True), clock, limits, prefix=prefix)
+
+    def _run(self, name: str, now: int, *args: str | int) -> Any:
+        return self._scripts[name](keys=[self._limits_key], args=[*self._seed, self._prefix, str(now), *args])
+
+    def reserve(
+        self, agency: str, holder: str, kind: ReservationKind, camera_id: str | None, ttl_s: float
+    ) -> Reservation:
+        """See QuotaStore.reserve."""
+        ttl_us = check_request(kind, ttl_s)
+        name = check_agency(agency)
+        now = now_us(self._clock)
+        reservation_id = uuid.uuid4().hex
+        expires = now + ttl_us
+        granted, group, limit, used = self._run(
+            "RESERVE", now, name, reservation_id, holder, kind, camera_id or "", str(expires)
+        )
+        group = _text(group)
+        if not granted:
+            raise QuotaExceededError(group, int(limit), int(used))
+        return Reservation(reservation_id, group, holder, kind, camera_id, now, expires)
+
+    def release(self, reservation_id: str) -> bool:
+        """See QuotaStore.release (the reservation is deleted whether live or stale)."""
+        return bool(self._run("RELEASE", now_us(self._clock), reservation_id))
+
+    def heartbeat(self, reservation_id: str, ttl_s: float) -> Reservation | None:
+        """See QuotaStore.heartbeat (a stale reservation found here is deleted)."""
+        ttl_us = check_request("live", ttl_s)
+        now = now_us(self._clock)
+        flat = self._run("HEARTBEAT", now, reservation_id, str(now + ttl_us))
+        if not flat:
+            return None
+        fields = _pairs(flat)
+        return Reservation(
+            reservation_id,
+            fields["agency"],
+            fields["holder"],
+            cast(ReservationKind, fields["kind"]),
+            fields["camera_id"] or None,
+            int(fields["created_us"]),
+            int(fields["expires_us"]),
+        )
+
+    def stats(self) -> list[AgencyUsage]:
+        """See QuotaStore.stats."""
+        flat = self._run("STATS", now_us(self._clock))
+        usage = [AgencyUsage(_text(flat[i]), int(flat[i + 1]), int(flat[i + 2])) for i in range(0, len(flat), 3)]
+        return sorted(usage, key=lambda u: u.agency)
+
+    def set_limit(self, agency: str, limit: int) -> None:
+        """See QuotaStore.set_limit. Raises ValueError on an invalid name or limit."""
+        self._run("LIMITS", now_us(self._clock), check_agency(agency), check_limit(limit))
+
+    def limits(self) -> dict[str, int]:
+        """See QuotaStore.limits."""
+        return {agency: int(limit) for agency, limit in _pairs(self._run("LIMITS", now_us(self._clock), "")).items()}
+
+    def cleanup(self) -> int:
+        """See QuotaStore.cleanup."""
+        return int(self._run("CLEANUP", now_us(self._clock)))
+
+
+def _text(value: str | bytes) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _pairs(flat: Sequence[str | bytes]) -> dict[str, str]:
+    return {_text(flat[i]): _text(flat[i + 1]) for i in range(0, len(flat), 2)}
