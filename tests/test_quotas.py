@@ -1,6 +1,6 @@
-"""Stream quotas on both stores (backend.quotas): the SQL store on a SQLite file migrated to head, and the
-Redis store on a real ``redis-server`` (Debian package ``redis-server``) started per test on a free loopback
-port, without persistence unless a test asks for it.
+"""Stream quotas on both stores (backend.quotas): the SQL store on a SQLite file and on PostgreSQL, migrated
+to head, and the Redis store on a real ``redis-server`` (Debian package ``redis-server``) started per test on
+a free loopback port, without persistence unless a test asks for it.
 
 Concurrency is tested with several OS processes reserving against one limit; time with a ManualClock.
 """
@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import time
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from backend.quotas.base import DEFAULT_LIMITS, AgencyUsage, QuotaExceededError,
 from backend.quotas.redis_store import RedisQuotaStore
 from backend.quotas.sql_store import SqlQuotaStore
 from milestone.clock import Clock, ManualClock, SystemClock
+from tests.test_backend_core_postgres import _fresh_database, postgres_url  # noqa: F401 (a fixture)
 
 REDIS_SERVER = shutil.which("redis-server")
 
@@ -92,10 +94,15 @@ def _open_store(spec: Mapping[str, Any], clock: Clock, limits: Mapping[str, int]
     return RedisQuotaStore.from_url(spec["url"], clock, limits)
 
 
-@pytest.fixture(params=["sql", "redis"])
+@pytest.fixture(params=["sqlite", "postgres", "redis"])
 def store_spec(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, Any]:
-    if request.param == "sql":
-        url = f"sqlite:///{tmp_path / 'quotas.sqlite3'}"
+    """The SQL store on a SQLite file or on a fresh PostgreSQL database (the module's throw-away server of
+    tests.test_backend_core_postgres; skipped without its binaries), migrated to head; or the Redis store."""
+    if request.param in ("sqlite", "postgres"):
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path / 'quotas.sqlite3'}"
+        else:
+            url = _fresh_database(request.getfixturevalue("postgres_url"), f"quotas_{uuid.uuid4().hex[:12]}")
         engine = create_db_engine(url)
         upgrade_to_head(engine)
         engine.dispose()
@@ -112,43 +119,50 @@ def make_store(store_spec: dict[str, Any]) -> Callable[..., QuotaStore]:
     return make
 
 
-def _reserve_worker(
-    spec: dict[str, Any], limits: dict[str, int], attempts: int, ready: Any, go: Any, results: Any
-) -> None:
+# (agency, limit, attempts per worker): the brief's 13 of 4 x 20, then ten small contests, each of which
+# starts with every worker racing for the same few slots (a store that counts and inserts apart loses one).
+CONTESTS = [("BUS", 13, 20)] + [(f"CONTEST_{k}", 3, 4) for k in range(10)]
+WORKERS = 4
+
+
+def _reserve_worker(spec: dict[str, Any], ready: Any, go: Any, results: Any) -> None:
+    limits = {agency: limit for agency, limit, _ in CONTESTS}
     store = _open_store(spec, SystemClock(), limits)
     ready.put(True)
     go.wait(30)
-    granted, refused = [], []
-    for i in range(attempts):
-        try:
-            granted.append(store.reserve("BUS", f"worker-{i}", "live", f"cam-{i}", 600).id)
-        except QuotaExceededError as exc:
-            refused.append(exc.details)
+    granted: dict[str, list[str]] = {}
+    refused: dict[str, list[dict[str, Any]]] = {}
+    for agency, _, attempts in CONTESTS:
+        for i in range(attempts):
+            try:
+                granted.setdefault(agency, []).append(store.reserve(agency, f"w-{i}", "live", f"cam-{i}", 600).id)
+            except QuotaExceededError as exc:
+                refused.setdefault(agency, []).append(exc.details)
     results.put((granted, refused))
 
 
 def test_concurrent_processes_get_exactly_the_limit(store_spec: dict[str, Any]) -> None:
-    limits = {"BUS": 13}
-    store = _open_store(store_spec, SystemClock(), limits)
+    store = _open_store(store_spec, SystemClock(), {agency: limit for agency, limit, _ in CONTESTS})
     ctx = multiprocessing.get_context("spawn")
     ready, go, results = ctx.Queue(), ctx.Event(), ctx.Queue()
-    args = (store_spec, limits, 20, ready, go, results)
-    workers = [ctx.Process(target=_reserve_worker, args=args) for _ in range(4)]
+    workers = [ctx.Process(target=_reserve_worker, args=(store_spec, ready, go, results)) for _ in range(WORKERS)]
     for worker in workers:
         worker.start()
     for _ in workers:  # all connected before any reserves, so that the attempts overlap
         assert ready.get(timeout=60)
     go.set()
-    outcomes = [results.get(timeout=60) for _ in workers]  # the granted ids and the refusals' details
+    outcomes = [results.get(timeout=60) for _ in workers]  # granted ids and refusals' details per agency
     for worker in workers:
         worker.join(timeout=30)
         assert worker.exitcode == 0
-    granted = [rid for ids, _ in outcomes for rid in ids]
-    assert len(granted) == 13 and len(set(granted)) == 13
-    refusals = [details for _, refused in outcomes for details in refused]
-    assert len(refusals) == 4 * 20 - 13
-    assert all(details == {"agency": "BUS", "limit": 13, "used": 13} for details in refusals)
-    assert {u.agency: u.used for u in store.stats()}["BUS"] == 13
+    used = {u.agency: u.used for u in store.stats()}
+    for agency, limit, attempts in CONTESTS:
+        granted = [rid for ids, _ in outcomes for rid in ids.get(agency, [])]
+        refusals = [details for _, refused in outcomes for details in refused.get(agency, [])]
+        assert (agency, len(granted), len(set(granted))) == (agency, limit, limit)
+        assert len(refusals) == WORKERS * attempts - limit
+        assert all(details == {"agency": agency, "limit": limit, "used": limit} for details in refusals)
+        assert used[agency] == limit
 
 
 def test_limits_default_configured_and_set(make_store: Callable[..., QuotaStore]) -> None:
