@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages the product and its tests need, skipping those already present.
 # Qt's xcb platform plugin libraries, EGL/GL, fonts with Arabic glyphs, Xvfb for screenshots, libvlc, and
-# GStreamer's RTSP server for the RTSP camera of the tests.
+# GStreamer's RTSP server for the RTSP camera of the tests, and redis-server for the quota store's tests.
 # On systems without apt-get it only reports what it would need.
 set -euo pipefail
 
@@ -15,6 +15,8 @@ packages=(
   # GStreamer's RTSP server as a test camera (tests/rtsp_server.py runs it with Debian's python3-gi)
   python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-ugly gstreamer1.0-x
+  # Valkey/Redis for the multi-backend quota store (tests start their own redis-server)
+  redis-server
 )
 
 missing=()
