@@ -76,13 +76,15 @@ ComponentFactory = Callable[[AppContext], Component]
 def default_components() -> list[ComponentFactory]:
     """The components of a production backend, in start order. Storage and recording register here.
 
-    Playback starts after storage (it reads the spool and the store) and before recording (at start-up it
-    records the backend's downtime during sessions that recording is about to resume)."""
+        Playback starts after storage (it reads the spool and the store) and before recording (at start-up it
+        records the backend's downtime during sessions that recording is about to resume). Quotas start first so that
+    recordings resumed at start-up can reserve their slots."""
     from backend.playback.component import PlaybackComponent
+    from backend.quotas.component import QuotaComponent
     from backend.recording.component import RecordingComponent
     from backend.storage.component import StorageComponent
 
-    return [StorageComponent, PlaybackComponent, RecordingComponent]
+    return [QuotaComponent, StorageComponent, PlaybackComponent, RecordingComponent]
 
 
 def _version() -> str:
@@ -98,7 +100,8 @@ DESCRIPTION = """Headless backend of the control-room video product.
 **Errors**: `{"error": {"code", "message", "message_ar", "details"}}` (English and Arabic).
 **Events**: WebSocket `/api/v1/events?token=<API token>[&types=a,b][&cameraId=...]` pushes JSON messages
 `{"type", "time_us", "camera_id", "data"}` of types recording_started, recording_progress, recording_stopped,
-segment_uploaded, camera_status, milestone_status (see the EventOut schema).
+segment_uploaded, camera_status, quota_changed (`{agency, limit, used}`), milestone_status (see the EventOut
+schema).
 """
 
 

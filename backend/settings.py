@@ -19,6 +19,8 @@ TOML layout::
     [storage]                   # StorageSettings
     [auth]                      # AuthSettings
     [playback]                  # PlaybackSettings
+    [quotas]                    # backend.quotas.settings.QuotaSettings
+    [quotas.limits]             # METRO = 30 (env QUOTA_LIMIT_METRO=30)
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from typing import Any, Literal
 import keyring
 import keyring.errors
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from backend.quotas.settings import QuotaSettings
 
 log = logging.getLogger(__name__)
 
@@ -204,6 +208,7 @@ class BackendSettings(_Section):
     storage: StorageSettings = StorageSettings()
     auth: AuthSettings = AuthSettings()
     playback: PlaybackSettings = PlaybackSettings()
+    quotas: QuotaSettings = QuotaSettings()
 
     def resolve(self, path: Path | str) -> Path:
         """``path`` itself when absolute, else under ``data_dir``."""
@@ -248,6 +253,12 @@ class BackendSettings(_Section):
         if st.s3_secret_key_file is not None:
             return read_secret_file(self.resolve(st.s3_secret_key_file))
         return keyring_secret(f"s3:{st.s3_access_key}")
+
+    def quota_redis_url(self) -> str:
+        """The Valkey/Redis URL of the quota store: ``quotas.redis_url_file`` (a secret: it may hold a
+        password) or ``quotas.redis_url``. Raises SettingsError when the file cannot be read."""
+        q = self.quotas
+        return read_secret_file(self.resolve(q.redis_url_file)) if q.redis_url_file is not None else q.redis_url
 
 
 # Environment variable -> dotted settings key. Seeds' names where they exist (000 §Environment Setup).
@@ -298,7 +309,14 @@ ENV_VARS: dict[str, str] = {
     "MILESTONE_RETRY_MAX": "milestone.retry_max_s",
     "MILESTONE_PROBE_INTERVAL": "milestone.probe_interval_s",
     "MILESTONE_INVENTORY_TTL": "milestone.inventory_ttl_s",
+    "QUOTA_STORE": "quotas.store",
+    "VALKEY_URL": "quotas.redis_url",
+    "QUOTA_REDIS_URL": "quotas.redis_url",  # after VALKEY_URL: wins when both are set
+    "QUOTA_REDIS_URL_FILE": "quotas.redis_url_file",
+    "QUOTA_RESERVATION_TTL": "quotas.reservation_ttl_s",
+    "QUOTA_CLEANUP_INTERVAL": "quotas.cleanup_interval_s",
 }
+QUOTA_LIMIT_PREFIX = "QUOTA_LIMIT_"  # QUOTA_LIMIT_<AGENCY>=N -> quotas.limits.<AGENCY>
 
 
 def _set_dotted(target: dict[str, Any], dotted: str, value: Any) -> None:
@@ -362,6 +380,11 @@ def load_settings(
         raw = env.get(var)
         if raw is not None and raw != "":
             _set_dotted(data, key, _env_value(key, raw))
+    for var, raw in env.items():
+        if var.startswith(QUOTA_LIMIT_PREFIX) and var != QUOTA_LIMIT_PREFIX and raw != "":
+            _set_dotted(
+                data, "quotas.limits", {**data.get("quotas", {}).get("limits", {}), var[len(QUOTA_LIMIT_PREFIX) :]: raw}
+            )
     for key, value in (overrides or {}).items():
         if value is not None:
             _set_dotted(data, key, value)

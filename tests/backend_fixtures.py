@@ -4,7 +4,8 @@ in-process (FastAPI TestClient, lifespan included), and a real backend child pro
 Fixtures: ``backend_settings_factory`` (settings in a private data dir, optionally logged into a simulator),
 ``backend_settings`` (logged into the shared ``simulator``), ``make_backend`` (factory of in-process backends,
 closed at teardown), ``backend`` (one in-process backend connected to the shared simulator),
-``make_backend_process`` (factory of BackendProcess children, closed at teardown), ``wait_for`` (polling).
+``make_backend_process`` (factory of BackendProcess children, closed at teardown), ``wait_for`` (polling),
+``redis_server`` (a real redis-server child), ``s3_server`` and ``store`` (object stores).
 
 tests/conftest.py registers it as a pytest plugin.
 """
@@ -27,6 +28,7 @@ from backend.launcher import BackendProcess
 from backend.settings import BackendSettings, load_settings
 from milestone.clock import Clock
 from simulator.launcher import SimulatorProcess
+from tests.redis_server import REDIS_SERVER, RedisServer
 
 SIM_USER = "admin"
 
@@ -182,6 +184,18 @@ def s3_server(tmp_path_factory):
     server.start()
     yield server
     server.close()
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A real redis-server (no persistence) for the test, stopped at teardown."""
+    if REDIS_SERVER is None:
+        pytest.fail("redis-server is missing: apt-get install -y redis-server")
+    server = RedisServer(tmp_path / "redis")
+    server.directory.mkdir()
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(params=["filesystem", "s3"])

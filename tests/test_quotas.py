@@ -8,17 +8,12 @@ Concurrency is tested with several OS processes reserving against one limit; tim
 from __future__ import annotations
 
 import multiprocessing
-import shutil
-import socket
-import subprocess
-import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 
 from backend.db.engine import create_db_engine
 from backend.db.migrate import upgrade_to_head
@@ -26,65 +21,8 @@ from backend.quotas.base import DEFAULT_LIMITS, AgencyUsage, QuotaExceededError,
 from backend.quotas.redis_store import RedisQuotaStore
 from backend.quotas.sql_store import SqlQuotaStore
 from milestone.clock import Clock, ManualClock, SystemClock
+from tests.redis_server import REDIS_SERVER, RedisServer
 from tests.test_backend_core_postgres import _fresh_database, postgres_url  # noqa: F401 (a fixture)
-
-REDIS_SERVER = shutil.which("redis-server")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class RedisServer:
-    """A redis-server child process on 127.0.0.1:``port`` with its files in ``directory``; ``appendonly``
-    turns on persistence (AOF, fsync always), otherwise the server keeps nothing across a restart."""
-
-    def __init__(self, directory: Path, *, appendonly: bool = False) -> None:
-        self.directory = directory
-        self.port = _free_port()
-        self.appendonly = appendonly
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        assert REDIS_SERVER is not None
-        args = [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
-        args += ["--dir", str(self.directory), "--daemonize", "no", "--loglevel", "warning"]
-        args += ["--appendonly", "yes", "--appendfsync", "always"] if self.appendonly else ["--appendonly", "no"]
-        self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("redis-server did not start") from None
-                time.sleep(0.02)
-            finally:
-                client.close()
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-
-@pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    if REDIS_SERVER is None:
-        pytest.fail("redis-server is missing: apt-get install -y redis-server")
-    server = RedisServer(tmp_path)
-    server.start()
-    yield server
-    server.stop()
 
 
 def _open_store(spec: Mapping[str, Any], clock: Clock, limits: Mapping[str, int] | None) -> QuotaStore:

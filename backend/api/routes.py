@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from fastapi import Depends, FastAPI
 
-from backend.api import cameras, events_ws, health, metrics, milestone, playback, recordings
+from backend.api import cameras, events_ws, health, metrics, milestone, playback, quotas, recordings
 from backend.api.auth import require_principal
 from backend.api.schemas import API_PREFIX
 from backend.settings import BackendSettings
 
 # Routers under /api/v1 that need the API token.
-API_ROUTERS = (cameras.router, milestone.router, recordings.router, playback.router)
+API_ROUTERS = (cameras.router, milestone.router, recordings.router, playback.router, quotas.router)
 
 
 def include_routers(app: FastAPI, settings: BackendSettings) -> None:

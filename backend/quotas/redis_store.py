@@ -64,10 +64,28 @@ class RedisQuotaStore:
 
     @classmethod
     def from_url(
-        cls, url: str, clock: Clock, limits: Mapping[str, int] | None = None, *, prefix: str = "quota"
+        cls,
+        url: str,
+        clock: Clock,
+        limits: Mapping[str, int] | None = None,
+        *,
+        prefix: str = "quota",
+        timeout_s: float | None = None,
     ) -> RedisQuotaStore:
-        """A store on ``redis://host:port/db`` (or ``rediss://``; a password in the URL is never logged)."""
-        return cls(redis.Redis.from_url(url, decode_responses=True), clock, limits, prefix=prefix)
+        """A store on ``redis://host:port/db`` (or ``rediss://``; a password in the URL is never logged).
+        ``timeout_s``: connect and command time-out in seconds (None: wait for ever)."""
+        client = redis.Redis.from_url(
+            url, decode_responses=True, socket_timeout=timeout_s, socket_connect_timeout=timeout_s
+        )
+        return cls(client, clock, limits, prefix=prefix)
+
+    def ping(self) -> None:
+        """Raises ``redis.RedisError`` when the server does not answer."""
+        self._client.ping()
+
+    def close(self) -> None:
+        """Close the client's connections."""
+        self._client.close()
 
     def _run(self, name: str, now: int, *args: str | int) -> Any:
         return self._scripts[name](keys=[self._limits_key], args=[*self._seed, self._prefix, str(now), *args])
