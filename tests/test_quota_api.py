@@ -165,6 +165,12 @@ def test_limits_and_bad_input_are_bilingual(make_backend, backend_settings_facto
     assert usage(api, "BUS")["used"] == 0  # nothing above was granted
 
 
+def test_without_the_quota_component_the_routes_answer_503(make_backend, backend_settings_factory):
+    api = make_backend(backend_settings_factory(None))  # components=[]: no quotas
+    bilingual(reserve(api), 503, "quotas_not_running")
+    bilingual(api.get("/api/v1/stream/stats"), 503, "quotas_not_running")
+
+
 def test_store_down_is_503_and_health_and_metrics_report_it(make_backend, backend_settings_factory, redis_server):
     api = start(make_backend, backend_settings_factory, "redis", redis_server.url, redis_timeout_s=0.5)
     assert reserve(api).status_code == 200

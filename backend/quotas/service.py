@@ -99,6 +99,8 @@ class QuotaService:
         self._store: QuotaStore | None = None
         self._opening = asyncio.Lock()
         self._seen: dict[str, AgencyUsage] = {}
+        self._reads = 0  # stats reads started
+        self._applied = 0  # the newest read whose result is in _seen
 
     async def _call(self, fn: Callable[[QuotaStore], T]) -> T:
         store = self._store
@@ -124,9 +126,14 @@ class QuotaService:
             self._seen[item.agency] = item
 
     async def stats(self, *, publish: bool = True) -> list[AgencyUsage]:
-        """Every agency's limit and usage now (sorted by agency); changes since the last read are announced."""
+        """Every agency's limit and usage now (sorted by agency); changes since the last read are announced.
+        A read that completes after a later-started one is returned but not announced (it is older)."""
+        self._reads += 1
+        read = self._reads
         usage = await self._call(lambda s: s.stats())
-        self._note(usage, publish=publish)
+        if read > self._applied:
+            self._applied = read
+            self._note(usage, publish=publish)
         return usage
 
     async def _refreshed(self, agency: str) -> AgencyUsage | None:
