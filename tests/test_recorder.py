@@ -234,7 +234,8 @@ async def test_a_frozen_stream_is_detected_and_recording_resumes(make_simulator,
         try:
             await until(lambda: source.state is StreamState.RECONNECTING, 10, "the stall detected")
             assert "no video for 3 s" in source.detail
-            await until(lambda: writer.current_path is None, 5, "the segment closed while frozen")
+            # The cut runs on the writer's thread; the closed segment reaches on_segment on the loop after it.
+            await until(lambda: writer.current_path is None and segments, 5, "the segment closed while frozen")
             assert len(segments) == 1
         finally:
             os.kill(sim.pid, signal.SIGCONT)
