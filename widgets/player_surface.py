@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QElapsedTimer, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QLinearGradient, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app.viewmodels.playback_channel import PlaybackChannel
 from app.viewmodels.playback_time import format_instant
 
+from .frame_pacer import FramePacer
 from .theme import TILE_BACKGROUND
 
 BAND_HEIGHT = 26
@@ -37,12 +38,7 @@ class PlayerSurface(QWidget):
         self.setMinimumSize(160, 90)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.frames_painted = 0
-        self._clock = QElapsedTimer()
-        self._clock.start()
-        self._last_pull_ms = -1_000_000
-        self._pace = QTimer(self)
-        self._pace.setSingleShot(True)
-        self._pace.timeout.connect(self._pull)
+        self._pacer = FramePacer(self, self._pull)
         channel.sigFrameReady.connect(self._on_frame_ready)
         channel.sigStateChanged.connect(self.update)
         self.on_pulled: Callable[[PlaybackChannel], None] | None = None
@@ -59,28 +55,16 @@ class PlayerSurface(QWidget):
 
     def release(self) -> None:
         """The surface is going away (its channel too): no more pulls."""
-        self._pace.stop()
+        self._pacer.stop()
         self._channel.sigFrameReady.disconnect(self._on_frame_ready)
         self._channel.sigStateChanged.disconnect(self.update)
         self.on_pulled = None
 
     # --- frame pacing -----------------------------------------------------------------------------------
-    def _interval_ms(self) -> float:
-        screen = self.screen()
-        rate = screen.refreshRate() if screen is not None else 60.0
-        return 1000.0 / (rate if 10.0 <= rate <= 500.0 else 60.0)
-
     def _on_frame_ready(self) -> None:
-        if not self.isVisible() or self._pace.isActive():
-            return
-        wait = self._last_pull_ms + self._interval_ms() - self._clock.elapsed()
-        if wait <= 0:
-            self._pull()
-        else:
-            self._pace.start(int(wait) + 1)
+        self._pacer.frame_ready()
 
     def _pull(self) -> None:
-        self._last_pull_ms = self._clock.elapsed()
         if self._channel.pull_frame():
             if self.on_pulled is not None:
                 self.on_pulled(self._channel)
@@ -97,7 +81,7 @@ class PlayerSurface(QWidget):
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self._report_size()
-        QTimer.singleShot(0, self._pull)
+        QTimer.singleShot(0, self._pacer.pull_now)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:

@@ -7,7 +7,7 @@ coalesced pull), and painted in ``paintEvent`` keeping the picture's aspect rati
 
 from __future__ import annotations
 
-from PySide6.QtCore import QElapsedTimer, QPointF, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
 
 from app.viewmodels import CAMERA_MIME_TYPE, TileViewModel, WallViewModel, camera_ids_from_mime
 
+from .frame_pacer import FramePacer
 from .theme import ACCENT, MUTED, STATE_COLOURS, TILE_BACKGROUND
 
 BAND_HEIGHT = 26  # logical pixels of the top overlay band
@@ -44,12 +45,7 @@ class VideoTile(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(64, 40)
-        self._clock = QElapsedTimer()
-        self._clock.start()
-        self._last_pull_ms = -1_000_000
-        self._pace = QTimer(self)
-        self._pace.setSingleShot(True)
-        self._pace.timeout.connect(self._pull)
+        self._pacer = FramePacer(self, self._pull)
         tile.sigFrameReady.connect(self._on_frame_ready)
         tile.sigStateChanged.connect(self._on_state_changed)
         tile.sigCameraChanged.connect(self._on_camera_changed)
@@ -63,22 +59,10 @@ class VideoTile(QWidget):
         return QSize(320, 180)
 
     # --- frame pacing -----------------------------------------------------------------------------------
-    def _frame_interval_ms(self) -> float:
-        screen = self.screen()
-        rate = screen.refreshRate() if screen is not None else 60.0
-        return 1000.0 / (rate if 10.0 <= rate <= 500.0 else 60.0)
-
     def _on_frame_ready(self) -> None:
-        if not self.isVisible() or self._pace.isActive():
-            return  # hidden: the frame waits in the engine; visible again -> showEvent pulls
-        wait = self._last_pull_ms + self._frame_interval_ms() - self._clock.elapsed()
-        if wait <= 0:
-            self._pull()
-        else:
-            self._pace.start(int(wait) + 1)
+        self._pacer.frame_ready()
 
     def _pull(self) -> None:
-        self._last_pull_ms = self._clock.elapsed()
         if self._tile.pull_frame():
             self.update()
 
@@ -104,7 +88,7 @@ class VideoTile(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._report_size()
-        QTimer.singleShot(0, self._pull)
+        QTimer.singleShot(0, self._pacer.pull_now)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
