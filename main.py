@@ -5,6 +5,7 @@ Subcommands:
   backend    the headless backend service (recording, storage, API)
   simulator  an XProtect-compatible server with synthetic cameras, for demos and tests
   demo       simulator + operator application logged into it, with the wall filled
+  users      manage the backend's users (add, passwd, set, list)
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import argparse
 import multiprocessing
 import sys
 
-COMMANDS = ("gui", "backend", "simulator", "demo")
+COMMANDS = ("gui", "backend", "simulator", "demo", "users")
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -29,6 +30,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     backend = sub.add_parser("backend", help="run the headless backend service")
     simulator = sub.add_parser("simulator", help="run the XProtect-compatible simulator")
     demo = sub.add_parser("demo", help="run the simulator and the operator application together")
+    users = sub.add_parser("users", help="manage the backend's users")
     if command in (None, "gui", "demo"):
         from app.cli import add_demo_arguments, add_gui_arguments
 
@@ -38,6 +40,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         from backend.cli import add_backend_arguments
 
         add_backend_arguments(backend)
+    if command in (None, "users"):
+        from backend.auth.cli import add_users_arguments
+
+        add_users_arguments(users)
     if command in (None, "simulator"):
         from simulator.cli import add_simulator_arguments
 
@@ -61,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
         from backend.cli import run_backend
 
         return run_backend(args)
+    if args.command == "users":
+        from backend.auth.cli import run_users
+
+        return run_users(args)
     # The composition root: the app layer gets the widget layer's window factory, never imports it.
     from widgets.shell import create_main_window
 

@@ -25,16 +25,20 @@ from typing import Any, Protocol
 from fastapi import FastAPI
 from starlette.datastructures import State
 
+from backend.api.audit_middleware import AuditMiddleware
 from backend.api.auth import ensure_api_token, load_authenticator
 from backend.api.errors import install_error_handlers
 from backend.api.health import HealthRegistry, database_check, milestone_check, not_running_check
 from backend.api.introspect import RouteTemplates
 from backend.api.metrics import Metrics, MetricsMiddleware
 from backend.api.routes import include_routers
+from backend.auth.audit import AuditLog
+from backend.auth.service import AuthService
 from backend.cameras.jobs import SyncJobs
 from backend.cameras.service import CameraService
 from backend.db.engine import Database
 from backend.db.migrate import upgrade_to_head
+from backend.db.reads import ReadDatabase
 from backend.events import EventBus
 from backend.milestone_link import CONNECTED, MilestoneFactory, MilestoneLink, MilestoneStatus
 from backend.settings import BackendSettings
@@ -43,6 +47,7 @@ from milestone.clock import Clock, SystemClock
 log = logging.getLogger(__name__)
 
 COMPONENT_STOP_TIMEOUT_S = 20.0
+SESSION_CLEANUP_INTERVAL_S = 3600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +156,9 @@ def create_app(
         lambda: 1.0 if getattr(state, "milestone", None) is not None and state.milestone.status().connected else 0.0,
     )
     install_error_handlers(app)
-    app.add_middleware(MetricsMiddleware, metrics=metrics, templates=RouteTemplates(app))
+    templates = RouteTemplates(app)
+    app.add_middleware(AuditMiddleware, templates=templates)
+    app.add_middleware(MetricsMiddleware, metrics=metrics, templates=templates)
     include_routers(app, settings)
     return app
 
@@ -172,6 +179,19 @@ async def _services(
     except Exception:
         db.dispose()
         raise
+    reader = ReadDatabase.of(db)
+    written = state.metrics.counter("backend_audit_rows_total", "Audit log rows committed")
+    lost = state.metrics.counter("backend_audit_failures_total", "Audit log rows that could not be written")
+    audit = AuditLog(db.engine, reader.engine, on_written=written.inc, on_failed=lost.inc)
+    auth = AuthService(db.engine, reader.engine, clock, settings.auth, audit=audit)
+    try:
+        await asyncio.to_thread(auth.bootstrap_admin, settings.resolve)
+    except Exception:
+        reader.dispose()
+        db.dispose()
+        raise
+    state.auth = auth
+    housekeeping = asyncio.create_task(_auth_housekeeping(auth), name="auth-housekeeping")
     bus = EventBus(clock)
     bus.start()
     bus.on_publish = lambda kind: state.metrics.events_published.labels(kind).inc()
@@ -204,8 +224,23 @@ async def _services(
         await jobs.stop()
         await link.stop()
         bus.close()
+        housekeeping.cancel()
+        await audit.close()
+        reader.dispose()
         db.dispose()
         log.info("backend stopped")
+
+
+async def _auth_housekeeping(auth: AuthService) -> None:
+    """Delete long-dead log-in sessions at start-up and every SESSION_CLEANUP_INTERVAL_S."""
+    while True:
+        try:
+            deleted = await auth.cleanup()
+            if deleted:
+                log.info("deleted %d expired log-in session(s)", deleted)
+        except Exception as exc:  # housekeeping must not die
+            log.warning("session clean-up failed: %s", type(exc).__name__)
+        await asyncio.sleep(SESSION_CLEANUP_INTERVAL_S)
 
 
 async def _stop(component: Any) -> None:

@@ -184,13 +184,24 @@ class PlaybackSettings(_Section):
 
 
 class AuthSettings(_Section):
-    """API tokens: lines of ``token_file`` (``token`` or ``label token``) plus the keyring entry ``api-token``
-    when ``use_keyring``. With no token anywhere, one is generated into ``token_file`` (0600) at start-up.
+    """API tokens and users. API tokens: lines of ``token_file`` (``token`` or ``label token``) plus the
+    keyring entry ``api-token`` when ``use_keyring``. With no token anywhere, one is generated into
+    ``token_file`` (0600) at start-up.
     ``metrics_public`` lets Prometheus scrape ``/metrics`` without a token (default: a token is required)."""
 
     token_file: Path = Path("api-token")
     use_keyring: bool = False
     metrics_public: bool = False
+    # Users (backend.auth): a log-in lasts session_hours, refreshable up to session_max_hours after it;
+    # max_failed_logins in a row lock the account for lockout_seconds. admin_password_file: a secret file
+    # whose password creates the user admin_username (role admin) at start-up while no user exists.
+    session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
+    session_max_hours: float = Field(default=24.0, gt=0, le=24 * 90)
+    max_failed_logins: int = Field(default=5, ge=1, le=100)
+    lockout_seconds: int = Field(default=300, ge=1, le=86_400)
+    password_min_length: int = Field(default=10, ge=8, le=128)
+    admin_username: str = Field(default="admin", min_length=1, max_length=64)
+    admin_password_file: Path | None = None
 
 
 class BackendSettings(_Section):
@@ -273,6 +284,13 @@ ENV_VARS: dict[str, str] = {
     "BACKEND_API_TOKEN_FILE": "auth.token_file",
     "BACKEND_API_TOKEN_KEYRING": "auth.use_keyring",
     "BACKEND_METRICS_PUBLIC": "auth.metrics_public",
+    "BACKEND_SESSION_HOURS": "auth.session_hours",
+    "BACKEND_SESSION_MAX_HOURS": "auth.session_max_hours",
+    "BACKEND_MAX_FAILED_LOGINS": "auth.max_failed_logins",
+    "BACKEND_LOCKOUT_SECONDS": "auth.lockout_seconds",
+    "BACKEND_PASSWORD_MIN_LENGTH": "auth.password_min_length",
+    "BACKEND_ADMIN_USERNAME": "auth.admin_username",
+    "BACKEND_ADMIN_PASSWORD_FILE": "auth.admin_password_file",
     "BACKEND_STORAGE_KIND": "storage.kind",
     "BACKEND_STORAGE_ROOT": "storage.root",
     "BACKEND_S3_ENDPOINT": "storage.s3_endpoint",

@@ -643,11 +643,11 @@ def test_uploaded_segments_on_s3_get_presigned_urls_and_stream_by_range(s3_serve
 def test_service_cache_ttl_follows_the_clock_and_segment_events(site):
     """The query service with a ManualClock: a range in the past is cached for PLAYBACK_CACHE_TTL, one reaching
     now for the short TTL, and a segment event of the camera drops its entries at once."""
+    from backend.db.reads import ReadDatabase
     from backend.playback.cache import CachePolicy, PlaybackCache
     from backend.playback.milestone_source import MilestoneSource
     from backend.playback.query import RecordingsQuery
     from backend.playback.ranges import QueryRange
-    from backend.playback.reads import ReadDatabase
     from milestone.clock import ManualClock
 
     app = site.served.app
@@ -823,9 +823,9 @@ def test_local_index_sql_on_sqlite_and_postgresql(sql_engine):
 
     from backend.db.engine import Database
     from backend.db.models import Segment
+    from backend.db.reads import ReadDatabase
     from backend.playback import local_index as idx
     from backend.playback.ranges import QueryRange, bucket_grid
-    from backend.playback.reads import ReadDatabase
 
     t0 = 1_790_000_080 * S  # 40 s past a whole minute
     with sql_engine.begin() as conn:

@@ -1,9 +1,11 @@
-"""API authentication: bearer tokens now, users and roles later (DESIGN.md §6).
+"""API authentication (DESIGN.md §6): API tokens and user sessions, and permission checks.
 
-Every route but ``/health`` (and the OpenAPI document and its viewer) depends on ``require_principal``, which
-resolves ``Authorization: Bearer <token>`` through the ``Authenticator`` on ``app.state.authenticator`` into a
-``Principal(name, roles)``. Routes that need a role use ``require_role("admin")``. A later user store replaces
-the authenticator (same protocol), not the routes.
+Every route but ``/health``, the log-in and the OpenAPI document depends on ``require_principal``, which
+resolves ``Authorization: Bearer <token>`` into a ``Principal``: first through the API tokens of
+``app.state.authenticator`` (in memory; a token acts for a service with every permission), then through the
+user sessions of ``app.state.auth`` (``backend.auth.service.AuthService``; looked up on every request, so a
+disabled user is refused at once). Routes ask for a permission with ``require_permission(VIEW)`` etc.
+(backend.auth.permissions); every router is mounted with at least VIEW.
 
 Token sources (``AuthSettings``): the lines of the token file (``<token>`` or ``<label> <token>``; ``#``
 comments) and the keyring entry ``api-token``. When there is none, ``ensure_api_token`` generates one into the
@@ -17,7 +19,6 @@ import hmac
 import logging
 import os
 import secrets
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Protocol
 
@@ -25,24 +26,14 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from backend.api.errors import api_error
+from backend.auth.permissions import ROLES
+from backend.auth.principal import Principal
 from backend.settings import BackendSettings, keyring_secret
 
 log = logging.getLogger(__name__)
 
-ROLES = ("operator", "supervisor", "admin")
-TOKEN_ROLES = frozenset(ROLES)  # an API token acts for a service or administrator: every role
 WWW_AUTHENTICATE = {"WWW-Authenticate": 'Bearer realm="control-room-video"'}
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """Who is calling: ``name`` (user name or ``token:<label>``) and ``roles`` (subset of ROLES)."""
-
-    name: str
-    roles: frozenset[str]
-
-    def has_role(self, *roles: str) -> bool:
-        return bool(self.roles.intersection(roles))
+__all__ = ["ROLES", "Principal", "require_permission", "require_principal"]
 
 
 class Authenticator(Protocol):
@@ -71,7 +62,7 @@ class TokenAuthenticator:
         for digest, label in self._digests:
             if hmac.compare_digest(digest, wanted):
                 found = label
-        return Principal(f"token:{found}", TOKEN_ROLES) if found is not None else None
+        return Principal.token(found) if found is not None else None
 
 
 def parse_token_file(text: str) -> dict[str, str]:
@@ -144,12 +135,25 @@ def read_api_token(path: Path) -> str:
 _bearer = HTTPBearer(auto_error=False, description="API token (see the backend's token file)")
 
 
-def authenticate_token(request_state_app: object, token: str | None) -> Principal | None:
-    """Resolve ``token`` with the app's authenticator (``app.state.authenticator``); None when invalid."""
+async def authenticate_token(app: object, token: str | None) -> Principal | None:
+    """Resolve ``token``: the app's API tokens (``app.state.authenticator``), then user sessions
+    (``app.state.auth``); None when neither knows it."""
     if not token:
         return None
-    authenticator: Authenticator = request_state_app.state.authenticator  # type: ignore[attr-defined]
-    return authenticator.authenticate(token)
+    state = app.state  # type: ignore[attr-defined]
+    authenticator: Authenticator = state.authenticator
+    principal = authenticator.authenticate(token)
+    if principal is not None:
+        return principal
+    auth = getattr(state, "auth", None)
+    return None if auth is None else await auth.authenticate(token)
+
+
+def bearer_token(request: Request) -> str | None:
+    """The bearer token of ``request`` (None without one)."""
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() or None if scheme.lower() == "bearer" else None
 
 
 async def require_principal(
@@ -157,19 +161,21 @@ async def require_principal(
 ) -> Principal:
     """FastAPI dependency: the caller's Principal; raises the bilingual 401 without a valid bearer token."""
     token = credentials.credentials if credentials is not None else None
-    principal = authenticate_token(request.app, token)
+    principal = await authenticate_token(request.app, token)
     if principal is None:
         raise api_error("unauthorized", headers=WWW_AUTHENTICATE)
     request.state.principal = principal
     return principal
 
 
-def require_role(*roles: str):
-    """Dependency factory: the Principal when it has one of ``roles``, else the bilingual 403."""
+def require_permission(permission: str):
+    """Dependency factory: the Principal when it holds ``permission``, else the bilingual 403 ``forbidden``
+    (details: ``requiredPermission``)."""
 
     async def dependency(principal: Annotated[Principal, Depends(require_principal)]) -> Principal:
-        if not principal.has_role(*roles):
-            raise api_error("forbidden", required_roles=list(roles))
+        if not principal.can(permission):
+            raise api_error("forbidden", requiredPermission=permission, role=principal.role)
         return principal
 
+    dependency.__name__ = f"require_{permission.replace('.', '_')}"
     return dependency

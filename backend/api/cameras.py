@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Query, Response, status
+from fastapi import APIRouter, Body, Depends, Query, Response, status
 
+from backend.api.auth import require_permission
 from backend.api.deps import Caller, Cameras, Jobs, error_responses
 from backend.api.schemas import (
     Agency,
@@ -17,6 +18,7 @@ from backend.api.schemas import (
     ImportResult,
     StorageMode,
 )
+from backend.auth.permissions import CAMERAS_MANAGE
 from backend.cameras.queries import CameraFilter
 
 router = APIRouter(prefix="/cameras", tags=["cameras"], responses=error_responses(401, 422))
@@ -49,6 +51,7 @@ async def list_cameras(
 
 @router.post(
     "/import",
+    dependencies=[Depends(require_permission(CAMERAS_MANAGE))],
     response_model=ImportResult,
     status_code=status.HTTP_201_CREATED,
     summary="Import or re-import cameras from XProtect (idempotent)",
@@ -76,6 +79,7 @@ async def get_camera(cameras: Cameras, camera_id: str) -> CameraOut:
 
 @router.patch(
     "/{camera_id}",
+    dependencies=[Depends(require_permission(CAMERAS_MANAGE))],
     response_model=CameraOut,
     summary="Edit agency, names, location, storage mode, RTSP URL",
     responses=error_responses(400, 404),
@@ -86,6 +90,7 @@ async def patch_camera(cameras: Cameras, camera_id: str, body: CameraPatch) -> C
 
 @router.put(
     "/{camera_id}/sync",
+    dependencies=[Depends(require_permission(CAMERAS_MANAGE))],
     response_model=CameraSyncResult,
     summary="Re-sync one camera with XProtect now",
     responses=error_responses(404, 409, 502, 503),

@@ -52,7 +52,7 @@ async def events(
     types: Annotated[str | None, Query(description="comma-separated event types")] = None,
     camera_ids: Annotated[list[str] | None, Query(alias="cameraId")] = None,
 ) -> None:
-    principal = authenticate_token(websocket.app, token or _bearer(websocket))
+    principal = await authenticate_token(websocket.app, token or _bearer(websocket))
     if principal is None:
         await _refuse(websocket, "unauthorized", CLOSE_UNAUTHORIZED)
         return

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Response, status
+from fastapi import APIRouter, Body, Depends, Query, Response, status
 
+from backend.api.auth import require_permission
 from backend.api.deps import Caller, Cameras, Jobs, error_responses
 from backend.api.schemas import (
     API_PREFIX,
@@ -15,6 +16,7 @@ from backend.api.schemas import (
     SyncList,
     SyncStatusOut,
 )
+from backend.auth.permissions import CAMERAS_MANAGE
 from backend.cameras.service import MilestoneFilter
 
 router = APIRouter(prefix="/milestone", tags=["milestone"], responses=error_responses(401, 422))
@@ -51,6 +53,7 @@ async def list_milestone_cameras(
 
 @router.post(
     "/sync-all",
+    dependencies=[Depends(require_permission(CAMERAS_MANAGE))],
     response_model=SyncAccepted,
     status_code=status.HTTP_202_ACCEPTED,
     summary="Re-sync every imported camera with XProtect (background job)",

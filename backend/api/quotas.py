@@ -12,6 +12,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path, Request, Response
 
+from backend.api.audit_middleware import audit_note
+from backend.api.auth import Principal, require_permission
 from backend.api.deps import Caller, Cameras, error_responses
 from backend.api.errors import ApiError
 from backend.api.schemas import datetime_from_us
@@ -26,8 +28,11 @@ from backend.api.schemas_quotas import (
     ReservationOut,
     ReserveRequest,
 )
-from backend.quotas.base import AgencyUsage, QuotaExceededError, Reservation
-from backend.quotas.service import QuotaService
+from backend.auth.permissions import QUOTAS_MANAGE
+from backend.cameras.service import CameraService
+from backend.errors import CameraNotFoundError
+from backend.quotas.base import OTHER_AGENCY, AgencyUsage, QuotaExceededError, Reservation
+from backend.quotas.service import QuotaService, ReservationNotYoursError
 
 router = APIRouter(prefix="/stream", tags=["quotas"], responses=error_responses(401, 422, 503))
 
@@ -70,6 +75,34 @@ def _agency(usage: AgencyUsage) -> AgencyQuota:
     )
 
 
+async def _camera_agency(cameras: CameraService, camera_id: str) -> str:
+    """The agency of a camera the backend has imported; OTHER for one it has not (a live view of a camera
+    this backend does not store still takes a slot)."""
+    try:
+        return (await cameras.get(camera_id)).agency
+    except CameraNotFoundError:
+        return OTHER_AGENCY
+    except ApiError as exc:
+        if exc.code != "camera_not_found":
+            raise
+        return OTHER_AGENCY
+
+
+def holder_principal(holder: str) -> str:
+    """The principal name a stored holder starts with (``name`` or ``name/<client label>``)."""
+    return holder.split("/", 1)[0]
+
+
+async def _check_holder(quotas: QuotaService, reservation_id: str, caller: Principal) -> None:
+    """403 ``reservation_not_yours`` unless ``caller`` holds the reservation, may manage quotas (admins, API
+    tokens) or the reservation is gone (release stays idempotent, heartbeat answers 404)."""
+    if caller.can(QUOTAS_MANAGE):
+        return
+    reservation = await quotas.get(reservation_id)
+    if reservation is not None and holder_principal(reservation.holder) != caller.name:
+        raise ReservationNotYoursError(reservation_id)
+
+
 def _ttl_left(reservation: Reservation, now_us: int) -> float:
     return round(max(0, reservation.expires_us - now_us) / 1_000_000, 3)
 
@@ -88,17 +121,17 @@ async def reserve(
     request: Request,
     response: Response,
 ) -> Any:
-    camera = await cameras.get(body.camera_id)  # 404 camera_not_found
-    agency = (body.agency or camera.agency).upper()
+    agency = (body.agency or await _camera_agency(cameras, body.camera_id)).upper()
+    holder = caller.name if body.holder is None else f"{caller.name}/{body.holder}"
+    audit_note(request, cameraId=body.camera_id, kind=body.kind, agency=agency)
     try:
-        reservation, usage = await quotas.reserve(
-            agency, body.holder or caller.name, body.kind, body.camera_id, body.ttl_seconds
-        )
+        reservation, usage = await quotas.reserve(agency, holder, body.kind, body.camera_id, body.ttl_seconds)
     except QuotaExceededError as exc:
         raise ApiError(
             exc.status, exc.code, exc.message, exc.message_ar, exc.details, _headers(exc.limit, exc.used)
         ) from None
     response.headers.update(_headers(usage.limit, usage.used))
+    audit_note(request, reservationId=reservation.id, agency=reservation.agency)
     now_us = int(request.app.state.clock.time() * 1_000_000)
     return ReservationOut(
         reservation_id=reservation.id,
@@ -118,7 +151,8 @@ async def reserve(
     response_model=ReleaseOut,
     summary="Release a reservation (idempotent: releasing twice or after expiry answers released=false)",
 )
-async def release(reservation_id: ReservationId, quotas: Quotas) -> ReleaseOut:
+async def release(reservation_id: ReservationId, quotas: Quotas, caller: Caller) -> ReleaseOut:
+    await _check_holder(quotas, reservation_id, caller)
     return ReleaseOut(released=await quotas.release(reservation_id))
 
 
@@ -131,9 +165,11 @@ async def release(reservation_id: ReservationId, quotas: Quotas) -> ReleaseOut:
 async def heartbeat(
     reservation_id: ReservationId,
     quotas: Quotas,
+    caller: Caller,
     request: Request,
     body: Annotated[HeartbeatRequest | None, Body()] = None,
 ) -> HeartbeatOut:
+    await _check_holder(quotas, reservation_id, caller)
     reservation = await quotas.heartbeat(reservation_id, body.ttl_seconds if body is not None else None)
     now_us = int(request.app.state.clock.time() * 1_000_000)
     return HeartbeatOut(
@@ -151,6 +187,7 @@ async def stats(quotas: Quotas) -> QuotaStats:
 
 @router.put(
     "/limits/{agency}",
+    dependencies=[Depends(require_permission(QUOTAS_MANAGE))],
     response_model=AgencyQuota,
     summary="Set an agency's stream limit (a new agency gets one)",
     responses=error_responses(400),

@@ -11,6 +11,7 @@ from typing import Annotated, Any, cast
 from fastapi import APIRouter, Body, Depends, Request
 from fastapi.responses import JSONResponse
 
+from backend.api.auth import require_permission
 from backend.api.deps import Caller, error_responses
 from backend.api.errors import error_body
 from backend.api.schemas import StorageMode, datetime_from_us
@@ -27,6 +28,7 @@ from backend.api.schemas_recording import (
     RunningRecording,
     StartRecordingRequest,
 )
+from backend.auth.permissions import RECORD
 from backend.recording.errors import AlreadyRecordingError
 from backend.recording.manager import RecordingManager
 from backend.recording.store import SessionView
@@ -72,6 +74,7 @@ def _running(manager: RecordingManager, view: SessionView) -> dict:
 
 @router.post(
     "/cameras/{camera_id}/recordings/start",
+    dependencies=[Depends(require_permission(RECORD))],
     response_model=RecordingStarted,
     summary="Start a manual recording with a chosen duration",
     responses=CONFLICT | error_responses(400, 429, 502, 503, 507),
@@ -99,6 +102,7 @@ async def start_recording(
 
 @router.post(
     "/cameras/{camera_id}/recordings/stop",
+    dependencies=[Depends(require_permission(RECORD))],
     response_model=RecordingStopped,
     summary="Stop the camera's running manual recording",
 )
@@ -140,6 +144,7 @@ async def recording_status(camera_id: str, manager: Manager) -> RecordingStatus:
 
 @router.post(
     "/cameras/{camera_id}/recordings/extend",
+    dependencies=[Depends(require_permission(RECORD))],
     response_model=RunningRecording,
     summary="Extend the running recording",
     responses=error_responses(400),

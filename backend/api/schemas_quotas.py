@@ -20,7 +20,9 @@ MAX_TTL_S = 3600.0
 
 
 class ReserveRequest(ApiRequest):
-    """``agency`` omitted: the camera's agency (cameras table). ``holder`` omitted: the caller's name.
+    """``agency`` omitted: the camera's agency (cameras table; OTHER for a camera the backend has not
+    imported). The stored holder is the caller's name, followed by ``/<holder>`` when one is given (a label
+    of the client, e.g. a GUI session); only that caller (or an administrator) may heartbeat or release it.
     ``ttlSeconds`` omitted: the backend's QUOTA_RESERVATION_TTL (60)."""
 
     camera_id: str = Field(min_length=1, max_length=64)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from sqlalchemy import (
+    DDL,
     JSON,
     BigInteger,
     Boolean,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -283,3 +285,102 @@ class StreamReservation(Base):
     camera_id: Mapped[str | None] = mapped_column(String(36))
     created_us: Mapped[int]
     expires_us: Mapped[int]
+
+
+ROLES = ("operator", "supervisor", "admin")
+AUDIT_OUTCOMES = ("success", "denied", "failed", "error")
+
+
+class User(Base):
+    """A person who logs into the backend (backend.auth). ``username`` is stored lower-case (log-ins are
+    case-insensitive); ``password_hash`` is an Argon2id PHC string (argon2-cffi), never the password.
+    ``failed_logins`` counts consecutive failures; ``locked_until_us`` refuses log-ins until then. A disabled
+    user's sessions are refused at their next request (sessions are looked up on every request)."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(_in("role", ROLES), name="role"),
+        CheckConstraint("username = lower(username)", name="lower_case_username"),
+    )
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(128), default="")
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until_us: Mapped[int | None]
+    last_login_us: Mapped[int | None]
+    password_changed_us: Mapped[int]
+    created_us: Mapped[int]
+    updated_us: Mapped[int]
+
+
+class UserSession(Base):
+    """A log-in: the SHA-256 digest (hex) of its bearer token, never the token. Valid while not revoked and
+    ``now < expires_us``; refreshing moves ``expires_us`` up to ``created_us`` + the maximum session age."""
+
+    __tablename__ = "user_sessions"
+    __table_args__ = (Index("ix_user_sessions_username", "username"), Index("ix_user_sessions_expiry", "expires_us"))
+
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), ForeignKey("users.username", ondelete="CASCADE"))
+    client_address: Mapped[str] = mapped_column(String(64), default="")
+    created_us: Mapped[int]
+    expires_us: Mapped[int]
+    revoked_us: Mapped[int | None]
+
+
+class AuditEntry(Base):
+    """One row of the audit log (backend.auth.audit): a state-changing API call or a log-in. Append-only:
+    migration 0004 installs triggers that make UPDATE and DELETE fail on SQLite and PostgreSQL.
+    ``actor``: user name, ``token:<label>`` or ``anonymous``; ``action``: ``METHOD /route/template``;
+    ``target``: the route's path parameters (e.g. a camera id); ``detail``: what the route added (never a
+    password or token)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        CheckConstraint(_in("outcome", AUDIT_OUTCOMES), name="outcome"),
+        Index("ix_audit_log_at", "at_us"),
+        Index("ix_audit_log_actor_at", "actor", "at_us"),
+        Index("ix_audit_log_action_at", "action", "at_us"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    at_us: Mapped[int]
+    actor: Mapped[str] = mapped_column(String(128))
+    actor_kind: Mapped[str] = mapped_column(String(16))  # user | token | anonymous
+    action: Mapped[str] = mapped_column(String(160))
+    target: Mapped[str] = mapped_column(String(255), default="")
+    outcome: Mapped[str] = mapped_column(String(16))
+    status: Mapped[int] = mapped_column(Integer)
+    client_address: Mapped[str] = mapped_column(String(64), default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# The audit log's append-only guard, also created by ``metadata.create_all`` (migration 0004 installs the same).
+for _event in ("UPDATE", "DELETE"):
+    event.listen(
+        AuditEntry.__table__,
+        "after_create",
+        DDL(
+            f"CREATE TRIGGER audit_log_no_{_event.lower()} BEFORE {_event} ON audit_log "
+            "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+        ).execute_if(dialect="sqlite"),
+    )
+event.listen(
+    AuditEntry.__table__,
+    "after_create",
+    DDL(
+        "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$"
+    ).execute_if(dialect="postgresql"),
+)
+event.listen(
+    AuditEntry.__table__,
+    "after_create",
+    DDL(
+        "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log "
+        "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()"
+    ).execute_if(dialect="postgresql"),
+)

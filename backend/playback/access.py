@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from backend.api.schemas_playback import LocalSegmentRef, MilestoneSourceRef, PlaybackSourceResult, TimeRange
+from backend.db.reads import ReadDatabase
 from backend.storage.segment_index import SegmentRecord
 
 from . import local_index as idx
@@ -33,7 +34,6 @@ from .media import FileReader, StoreReader
 from .merge import clip, total, union
 from .milestone_source import MilestoneSource, MilestoneUnavailable
 from .ranges import QueryRange, from_us, iso_z
-from .reads import ReadDatabase
 from .snapshot import Snapshot, SnapshotError, snapshot_from_segment
 from .sources import SegmentLocator
 

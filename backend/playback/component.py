@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy.orm import sessionmaker
 
+from backend.db.reads import ReadDatabase
 from backend.events import Event, Subscription
 from backend.settings import PlaybackSettings
 
@@ -30,7 +31,6 @@ from .local_index import SuspectCameras
 from .milestone_source import MilestoneSource
 from .outages import OutageLog
 from .query import RecordingsQuery
-from .reads import ReadDatabase
 from .sources import SegmentLocator
 
 log = logging.getLogger(__name__)

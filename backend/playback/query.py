@@ -34,6 +34,7 @@ from backend.api.schemas_playback import (
     TimelineResult,
     TimeRange,
 )
+from backend.db.reads import ReadDatabase
 from milestone.clock import Clock
 
 from . import local_index as idx
@@ -56,7 +57,6 @@ from .merge import (
 from .milestone_source import MilestoneFootage, MilestoneSource, MilestoneUnavailable
 from .outages import OutageRecord, outages_overlapping
 from .ranges import BucketGrid, QueryRange, from_us
-from .reads import ReadDatabase
 
 log = logging.getLogger(__name__)
 EPOCH_DATE = date(1970, 1, 1)

@@ -75,6 +75,10 @@ class QuotaStore(Protocol):
         """Take a slot of ``agency`` (or ``OTHER``) for ``ttl_s`` seconds. Raises QuotaExceededError."""
         ...
 
+    def get(self, reservation_id: str) -> Reservation | None:
+        """The reservation while it is live; None when unknown, released or expired."""
+        ...
+
     def release(self, reservation_id: str) -> bool:
         """Give a slot back. True if it was live; False if unknown, released already or expired (idempotent)."""
         ...

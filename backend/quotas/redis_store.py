@@ -147,6 +147,21 @@ class RedisQuotaStore:
         """See QuotaStore.cleanup."""
         return int(self._run("CLEANUP", now_us(self._clock)))
 
+    def get(self, reservation_id: str) -> Reservation | None:
+        """See QuotaStore.get (one HGETALL; the expiry in the hash is the one the scripts keep)."""
+        fields = {_text(k): _text(v) for k, v in self._client.hgetall(f"{self._prefix}:res:{reservation_id}").items()}
+        if not fields or int(fields["expires_us"]) <= now_us(self._clock):
+            return None
+        return Reservation(
+            reservation_id,
+            fields["agency"],
+            fields["holder"],
+            cast(ReservationKind, fields["kind"]),
+            fields["camera_id"] or None,
+            int(fields["created_us"]),
+            int(fields["expires_us"]),
+        )
+
 
 def _text(value: str | bytes) -> str:
     return value.decode() if isinstance(value, bytes) else value

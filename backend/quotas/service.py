@@ -62,6 +62,20 @@ class ReservationNotFoundError(BilingualError):
         )
 
 
+class ReservationNotYoursError(BilingualError):
+    """403: the reservation is held by someone else (only its holder or an administrator may release it or
+    keep it alive)."""
+
+    code, status = "reservation_not_yours", 403
+
+    def __init__(self, reservation_id: str) -> None:
+        super().__init__(
+            "This stream reservation belongs to another user.",
+            "حجز البث هذا يخص مستخدماً آخر.",
+            {"reservation_id": reservation_id},
+        )
+
+
 class UnknownAgencyError(BilingualError):
     """422: the agency has no stream quota. ``details``: agency, known (the agencies with a limit)."""
 
@@ -165,6 +179,10 @@ class QuotaService:
             raise
         usage = await self._refreshed(reservation.agency)
         return reservation, usage or AgencyUsage(reservation.agency, 0, 0)
+
+    async def get(self, reservation_id: str) -> Reservation | None:
+        """The live reservation, or None."""
+        return await self._call(lambda s: s.get(reservation_id))
 
     async def release(self, reservation_id: str) -> bool:
         """Give a slot back; False when it was not live (idempotent)."""

@@ -154,6 +154,13 @@ class SqlQuotaStore:
         with self._engine.begin() as conn:
             return cast(int, conn.execute(delete(_R).where(_R.expires_us <= now)).rowcount)
 
+    def get(self, reservation_id: str) -> Reservation | None:
+        """See QuotaStore.get."""
+        now = now_us(self._clock)
+        with self._engine.connect() as conn:
+            row = conn.execute(select(_R.__table__).where(_R.id == reservation_id, _R.expires_us > now)).first()
+        return None if row is None else Reservation(*row)
+
 
 def _row(reservation: Reservation) -> dict[str, Any]:
     return {

@@ -1,4 +1,4 @@
-"""Read-only database access for playback: queries never take SQLite's write lock.
+"""Read-only database access (playback, session look-ups): queries never take SQLite's write lock.
 
 ``backend.db.engine`` opens every transaction with ``BEGIN IMMEDIATE`` (right for read-then-write service
 code), which on SQLite takes the database's single write lock: timeline and query requests would then wait
