@@ -140,7 +140,8 @@ async def _api_error_handler(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _service_error_handler(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, BilingualError)
-    return ApiError(exc.status, exc.code, exc.message, exc.message_ar, exc.details).response()
+    headers = getattr(exc, "headers", None)  # e.g. the X-RateLimit-* headers of a refused recording
+    return ApiError(exc.status, exc.code, exc.message, exc.message_ar, exc.details, headers).response()
 
 
 async def _validation_handler(_request: Request, exc: Exception) -> JSONResponse:
