@@ -140,7 +140,7 @@ async def _api_error_handler(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _service_error_handler(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, BilingualError)
-    headers = getattr(exc, "headers", None)
+    headers = getattr(exc, "headers", None)  # e.g. the X-RateLimit-* headers of a refused recording
     return ApiError(exc.status, exc.code, exc.message, exc.message_ar, exc.details, headers).response()
 
 

@@ -112,3 +112,21 @@ class LocalRecordingUnavailableError(RecordingError):
             f"لا يستطيع الخادم التسجيل محلياً: {reason_ar}",
             {"reason": reason},
         )
+
+
+class RecordingQuotaExceededError(RecordingError):
+    """429: the camera's agency holds as many streams as its quota allows, so a local recording cannot start.
+    ``details``: agency, limit, used, cameraId; ``headers``: X-RateLimit-Limit / X-RateLimit-Remaining (the API's
+    error handler puts them on the response, as on a refused ``POST /api/v1/stream/reserve``)."""
+
+    code, status = "quota_exceeded", 429
+
+    def __init__(self, agency: str, limit: int, used: int, camera_id: str) -> None:
+        super().__init__(
+            f"The stream quota of {agency} is used up ({used} of {limit} streams); the local recording cannot "
+            "start until one of the agency's streams ends.",
+            f"تم استنفاد حصة البث للجهة {agency} ({used} من {limit} بثاً)؛ لا يمكن بدء التسجيل المحلي حتى ينتهي "
+            "أحد بثوث هذه الجهة.",
+            {"agency": agency, "limit": limit, "used": used, "cameraId": camera_id},
+        )
+        self.headers = {"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": str(max(0, limit - used))}

@@ -2,7 +2,8 @@
 
 Source per camera: its RTSP URL when set, else XProtect's ImageServer live H.264 through the backend's
 Milestone session. Each closed segment is indexed and queued for upload at once (``Uploader.add_closed_segment``);
-``stop()`` returns after the last segment is durable and indexed.
+``stop()`` returns after the last segment is durable and indexed. A recorder that ends by itself (its source
+failed) is reported to ``on_ended(camera_id)`` (the stream quota gives its slot back).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from backend.milestone_link import MilestoneLink, MilestoneUnavailableError
@@ -48,8 +50,10 @@ class LocalRecorders:
         *,
         segment_seconds: float,
         publish: Publisher | None = None,
+        on_ended: Callable[[str], None] | None = None,
     ) -> None:
         self._publish = publish
+        self._on_ended = on_ended
         self._storage = storage
         self._link = link
         self._clock = clock
@@ -83,6 +87,7 @@ class LocalRecorders:
         task = asyncio.create_task(recorder.run(), name=f"local-recorder-{camera.id}")
         entry = _Running(recorder, task, session_id)
         self._running[camera.id] = entry
+        task.add_done_callback(lambda _t: self._ended(camera.id, entry))
         log.info("local recording of camera %s started", camera.id)
 
     async def stop(self, camera_id: str) -> None:
@@ -96,6 +101,14 @@ class LocalRecorders:
         if entry.indexing:
             await asyncio.gather(*entry.indexing, return_exceptions=True)
         log.info("local recording of camera %s stopped", camera_id)
+
+    def _ended(self, camera_id: str, entry: _Running) -> None:
+        """The recorder's task finished: unless ``stop()`` ended it, tell ``on_ended``."""
+        if self._running.get(camera_id) is entry and self._on_ended is not None:
+            try:
+                self._on_ended(camera_id)
+            except Exception:
+                log.exception("on_ended of camera %s failed", camera_id)
 
     def _on_state(self, camera_id: str):
         """The source's connection state, published as ``camera_status`` (``recorder`` = the state's value)."""

@@ -8,7 +8,8 @@ XProtect has no duration parameter and stops a manual recording by itself after 
 - renews XProtect's manual recording (stop + start, a gap of one round trip, covered by the recorder's
   pre-buffer) shortly before the camera's own timeout when the chosen duration is longer, and a watchdog
   re-starts it when the recording server reports it stopped early;
-- runs the local recorder for LOCAL and BOTH cameras (``LocalRecordingControl``);
+- runs the local recorder for LOCAL and BOTH cameras (``LocalRecordingControl``), holding a stream slot of the
+  camera's agency while it runs (``RecordingQuota``: a manual start into a full agency is refused with 429);
 - retries a failed XProtect stop until it succeeds (the camera's own timeout is the last resort).
 
 All state changes are persisted before events are published. Times: wall seconds from the injected clock,
@@ -34,6 +35,7 @@ from .errors import (
     TooManyRecordingsError,
 )
 from .ports import CameraTarget, LocalRecordingControl, MilestoneRecordingControl, Publisher
+from .quota import RecordingQuota
 from .store import SessionStore, SessionView
 
 log = logging.getLogger(__name__)
@@ -83,6 +85,7 @@ class RecordingManager:
 
     ``start()`` resumes persisted sessions and starts the scheduler task; ``close()`` stops the task and the
     local recorders but leaves sessions ``recording`` in the database, so that the next start resumes them.
+    ``quota`` (None: no stream quotas) holds a stream slot for each running local recorder.
     Public methods raise ``backend.recording.errors.RecordingError`` subclasses.
     """
 
@@ -95,8 +98,10 @@ class RecordingManager:
         local: LocalRecordingControl | None,
         publish: Publisher,
         clock: Clock | None = None,
+        quota: RecordingQuota | None = None,
     ) -> None:
         self._store = store
+        self._quota = quota
         self.limits = limits
         self._milestone = milestone
         self._local = local
@@ -111,6 +116,8 @@ class RecordingManager:
     async def start(self) -> None:
         """Resume persisted sessions (stopping the overdue ones) and start the scheduler."""
         self._wake = asyncio.Event()
+        if self._quota is not None:
+            await self._quota.start()
         now = self._clock.time()
         for view in await asyncio.to_thread(self._store.active):
             try:
@@ -140,6 +147,8 @@ class RecordingManager:
                         await self._local.stop(entry.camera.id)
                     except Exception:
                         log.exception("stopping the local recorder of %s failed", entry.camera.id)
+        if self._quota is not None:
+            await self._quota.close()
         self._state.active.clear()
 
     # -------------------------------------------------------------------------------------------- queries
@@ -164,8 +173,9 @@ class RecordingManager:
         """Start recording ``camera_id`` for ``duration_s`` seconds (default RECORDING_DEFAULT_DURATION).
 
         Raises DurationOutOfRangeError, CameraNotFoundError, AlreadyRecordingError (with the current session),
-        TooManyRecordingsError, NoStreamError, LocalRecordingUnavailableError, MilestoneRefusedError,
-        MilestoneUnavailableError. On any error nothing stays started and no session row is left behind
+        TooManyRecordingsError, NoStreamError, LocalRecordingUnavailableError, RecordingQuotaExceededError
+        (LOCAL/BOTH: the agency's stream quota is used up), MilestoneRefusedError, MilestoneUnavailableError.
+        On any error nothing stays started (no stream slot held either) and no session row is left behind
         except a ``failed`` one when the local recorder failed after XProtect had started.
         """
         limits = self.limits
@@ -186,33 +196,44 @@ class RecordingManager:
                         "this backend has no local recorder", "لا يملك هذا الخادم مسجلاً محلياً"
                     )
                 self._local.ensure_can_record(camera)
-            now = self._clock.time()
-            if camera.records_milestone:
-                self._state.pending_stops.pop(camera.id, None)
-                await self._milestone.start(camera)
-            view = await asyncio.to_thread(
-                self._store.create,
-                camera,
-                duration,
-                _us(now),
-                started_by,
-                milestone_started=camera.records_milestone,
-                local_started=False,
-            )
-            entry = _Active(view, camera, milestone_since=now if camera.records_milestone else None)
-            entry.next_progress = now + limits.progress_interval_s
-            entry.next_watchdog = now + limits.watchdog_interval_s
-            if camera.records_local and self._local is not None:
-                try:
-                    await self._local.start(camera, view.id)
-                except Exception as exc:
-                    await self._abort_start(entry, exc)
-                    raise
-                await asyncio.to_thread(self._store.note, view.id, _us(now), local_started=True)
+                if self._quota is not None:
+                    await self._quota.acquire(camera, refusable=True)  # before anything starts
+            try:
+                entry = await self._begin(camera, duration, started_by)
+            except BaseException:
+                await self._release_quota(camera)
+                raise
             self._state.active[camera_id] = entry
         self._emit("recording_started", entry.view, reason=None)
         self._poke()
         return entry.view
+
+    async def _begin(self, camera: CameraTarget, duration: int, started_by: str | None) -> _Active:
+        """Start XProtect and/or the local recorder and persist the session (see ``start_recording``)."""
+        now, limits = self._clock.time(), self.limits
+        if camera.records_milestone:
+            self._state.pending_stops.pop(camera.id, None)
+            await self._milestone.start(camera)
+        view = await asyncio.to_thread(
+            self._store.create,
+            camera,
+            duration,
+            _us(now),
+            started_by,
+            milestone_started=camera.records_milestone,
+            local_started=False,
+        )
+        entry = _Active(view, camera, milestone_since=now if camera.records_milestone else None)
+        entry.next_progress = now + limits.progress_interval_s
+        entry.next_watchdog = now + limits.watchdog_interval_s
+        if camera.records_local and self._local is not None:
+            try:
+                await self._local.start(camera, view.id)
+            except Exception as exc:
+                await self._abort_start(entry, exc)
+                raise
+            await asyncio.to_thread(self._store.note, view.id, _us(now), local_started=True)
+        return entry
 
     async def stop_recording(self, camera_id: str, reason: str = "user") -> SessionView:
         """Stop the camera's running session now. Raises CameraNotFoundError, NotRecordingError."""
@@ -280,10 +301,13 @@ class RecordingManager:
                 log.warning("resuming XProtect recording of %s failed: %s", camera.id, exc.message)
                 await asyncio.to_thread(self._store.note, entry.view.id, _us(now), error=exc.message)
         if camera.records_local and self._local is not None:
+            if self._quota is not None:  # admitted before the restart: never refused, retried while refused
+                await self._quota.acquire(camera, refusable=False)
             try:
                 await self._local.start(camera, entry.view.id)
             except Exception as exc:
                 log.warning("resuming the local recorder of %s failed: %s", camera.id, exc)
+                await self._release_quota(camera)
                 await asyncio.to_thread(self._store.note, entry.view.id, _us(now), error=str(exc))
         log.info("resumed recording session %s of camera %s", entry.view.id, camera.id)
 
@@ -294,6 +318,7 @@ class RecordingManager:
                 await self._local.stop(camera.id)
             except Exception:
                 log.exception("stopping the local recorder of %s failed", camera.id)
+            await self._release_quota(camera)
         if camera.records_milestone:
             await self._stop_milestone(camera)
         view = await asyncio.to_thread(self._store.finish, entry.view.id, self.now_us(), reason)
@@ -311,6 +336,10 @@ class RecordingManager:
             pending = self._state.pending_stops.setdefault(camera.id, _PendingStop(camera, 0.0))
             pending.attempts += 1
             pending.next_try = self._clock.time() + self.limits.stop_retry_s
+
+    async def _release_quota(self, camera: CameraTarget) -> None:
+        if self._quota is not None and camera.records_local:
+            await self._quota.release(camera.id)
 
     def _lock(self, camera_id: str) -> asyncio.Lock:
         return self._state.locks.setdefault(camera_id, asyncio.Lock())

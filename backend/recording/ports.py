@@ -25,6 +25,7 @@ class CameraTarget:
     stream_id: str | None
     rtsp_url: str | None
     manual_recording_timeout_minutes: int | None  # XProtect's own auto-stop (None: none or unknown)
+    agency: str = "OTHER"  # the stream quota group a local recording of the camera counts against
 
     @property
     def records_milestone(self) -> bool:

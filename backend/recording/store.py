@@ -68,6 +68,7 @@ def camera_target(row: Camera) -> CameraTarget:
         stream_id=row.stream_id,
         rtsp_url=row.rtsp_url,
         manual_recording_timeout_minutes=row.manual_recording_timeout_minutes,
+        agency=row.agency or "OTHER",
     )
 
 
