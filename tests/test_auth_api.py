@@ -133,7 +133,7 @@ ALLOWED: list[tuple[str, str, dict[str, Any] | None, str]] = [
     ("GET", "/api/v1/stream/stats", None, "view"),
     ("POST", "/api/v1/cameras/cam-1/recordings/start", {"durationMinutes": 5}, "record"),
     ("POST", "/api/v1/cameras/cam-1/recordings/stop", None, "record"),
-    ("POST", "/api/v1/cameras/import", {"milestoneIds": ["x"]}, "cameras.manage"),
+    ("POST", "/api/v1/cameras/import", {"cameras": [{"milestoneDeviceId": "x"}]}, "cameras.manage"),
     ("PATCH", "/api/v1/cameras/cam-1", {"name": "x"}, "cameras.manage"),
     ("PUT", "/api/v1/cameras/cam-1/sync", None, "cameras.manage"),
     ("POST", "/api/v1/milestone/sync-all", None, "cameras.manage"),
