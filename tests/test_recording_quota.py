@@ -108,23 +108,6 @@ async def xprotect_recording(sim, cam: str) -> bool:
         await session.aclose()
 
 
-class MilestoneFirst:
-    """A component that waits for the backend's XProtect session before the next component starts: the
-    ImageServer source of a session resumed at start-up needs it (the backend itself never waits for XProtect;
-    a local recorder resumed before it is connected fails, a limitation outside this test's subject)."""
-
-    name = "wait-for-milestone"
-
-    def __init__(self, ctx) -> None:
-        self._link = ctx.milestone
-
-    async def start(self) -> None:
-        assert await self._link.wait_connected(20)
-
-    async def stop(self) -> None:
-        pass
-
-
 @pytest.fixture
 def caplog_quota(caplog):
     caplog.set_level(logging.INFO, logger="backend.recording.quota")
@@ -215,7 +198,7 @@ def test_a_session_resumed_at_start_up_records_even_when_its_agency_is_full(
         assert used(first) == 1
     # The first backend released its slot at shutdown; the session stays "recording" in the database.
 
-    api = make_backend(settings, components=[QuotaComponent, StorageComponent, MilestoneFirst, RecordingComponent])
+    api = make_backend(settings, components=COMPONENTS)  # resumed before XProtect is connected, retried then
     wait_until(lambda: slot_warnings(caplog_quota) == 1, 10)  # resumed although refused
     still_records(api, cam)
     assert used(api) == 0

@@ -3,7 +3,9 @@
 Source per camera: its RTSP URL when set, else XProtect's ImageServer live H.264 through the backend's
 Milestone session. Each closed segment is indexed and queued for upload at once (``Uploader.add_closed_segment``);
 ``stop()`` returns after the last segment is durable and indexed. A recorder that ends by itself (its source
-failed) is reported to ``on_ended(camera_id)`` (the stream quota gives its slot back).
+failed) is reported to ``on_ended(camera_id)`` (the manager gives its stream slot back and starts it again). An
+ImageServer recorder keeps the Milestone session it started with; when the link logs in again (a new session,
+the old one closed) ``needs_restart`` says so and the manager restarts it.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from backend.storage.component import StorageComponent
 from backend.storage.errors import StorageError
 from media.recorder import LocalRecorder
 from media.recorder_imageserver import ImageServerSource
+from media.recorder_packets import PacketSource
 from media.recorder_rtsp import RtspSource
 from media.segment_writer import SegmentWriter
 from media.stream_stats import StreamState
 from milestone.clock import Clock
 from milestone.errors import MilestoneError
+from milestone.session import MilestoneSession
 
 from .errors import LocalRecordingUnavailableError
 from .ports import CameraTarget, Publisher
@@ -36,6 +40,7 @@ class _Running:
     recorder: LocalRecorder
     task: asyncio.Task[None]
     session_id: str
+    milestone: MilestoneSession | None  # the XProtect session an ImageServer source reads through (None: RTSP)
     indexing: set[asyncio.Task[int]] = field(default_factory=set)
 
 
@@ -73,7 +78,7 @@ class LocalRecorders:
         if running is not None and not running.task.done():
             running.session_id = session_id
             return
-        source = await self._source(camera)
+        source, milestone = await self._source(camera)
         uploader = self._storage.uploader
         writer = SegmentWriter(self._storage.spool.root, camera.id, segment_seconds=self._segment_seconds)
         entry: _Running
@@ -85,7 +90,7 @@ class LocalRecorders:
 
         recorder = LocalRecorder(source, writer, on_segment=on_segment)
         task = asyncio.create_task(recorder.run(), name=f"local-recorder-{camera.id}")
-        entry = _Running(recorder, task, session_id)
+        entry = _Running(recorder, task, session_id, milestone)
         self._running[camera.id] = entry
         task.add_done_callback(lambda _t: self._ended(camera.id, entry))
         log.info("local recording of camera %s started", camera.id)
@@ -101,6 +106,17 @@ class LocalRecorders:
         if entry.indexing:
             await asyncio.gather(*entry.indexing, return_exceptions=True)
         log.info("local recording of camera %s stopped", camera_id)
+
+    def needs_restart(self, camera_id: str) -> bool:
+        """True when the camera's running ImageServer recorder reads through a Milestone session the link has
+        replaced (closed: its vms_token is gone, so the recorder gets nothing until it is started again)."""
+        entry = self._running.get(camera_id)
+        if entry is None or entry.milestone is None or entry.task.done():
+            return False
+        try:
+            return self._link.session() is not entry.milestone
+        except MilestoneUnavailableError:
+            return False  # not connected now: the next connection tells
 
     def _ended(self, camera_id: str, entry: _Running) -> None:
         """The recorder's task finished: unless ``stop()`` ended it, tell ``on_ended``."""
@@ -119,9 +135,11 @@ class LocalRecorders:
 
         return on_state
 
-    async def _source(self, camera: CameraTarget):
+    async def _source(self, camera: CameraTarget) -> tuple[PacketSource, MilestoneSession | None]:
+        """The camera's packet source and the Milestone session it reads through (None: RTSP). Raises
+        LocalRecordingUnavailableError when XProtect's live stream cannot be had now."""
         if camera.rtsp_url:
-            return RtspSource(camera.rtsp_url, clock=self._clock, on_state=self._on_state(camera.id))
+            return RtspSource(camera.rtsp_url, clock=self._clock, on_state=self._on_state(camera.id)), None
         try:
             session = self._link.session()
             inventory = await self._link.inventory()
@@ -131,6 +149,7 @@ class LocalRecorders:
                 f"the camera's XProtect live stream is not available ({type(exc).__name__})",
                 "البث المباشر للكاميرا من XProtect غير متاح",
             ) from exc
-        return ImageServerSource(
+        source = ImageServerSource(
             xcamera, session, clock=self._clock, stream_id=camera.stream_id, on_state=self._on_state(camera.id)
         )
+        return source, session

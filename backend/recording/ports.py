@@ -6,7 +6,7 @@ against the real simulator and the real local recorder alike, and so that scale-
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -55,7 +55,9 @@ class LocalRecordingControl(Protocol):
 
     ``ensure_can_record`` raises ``LocalRecordingUnavailableError`` (for example the spool disk is nearly full);
     ``start`` begins recording ``camera`` for ``session_id`` (idempotent per camera); ``stop`` closes the
-    current segment durably and returns when it is indexed (idempotent).
+    current segment durably and returns when it is indexed (idempotent); ``needs_restart`` is True when the
+    camera's running recorder reads through an XProtect session the backend no longer uses (it logged in again
+    after losing XProtect): that recorder records nothing until it is stopped and started again.
     """
 
     def ensure_can_record(self, camera: CameraTarget) -> None: ...
@@ -64,5 +66,21 @@ class LocalRecordingControl(Protocol):
 
     async def stop(self, camera_id: str) -> None: ...
 
+    def needs_restart(self, camera_id: str) -> bool: ...
+
 
 Publisher = Callable[..., Any]  # publish(event_type, camera_id=None, **data)
+
+
+class OutageRecorder(Protocol):
+    """What the recording layer writes into the outage log (``backend.playback.outages.OutageLog``): synchronous
+    calls (run them in a worker thread), times in integer UTC µs; ``open`` returns the outage id and raises
+    ValueError for an unknown kind, source or camera."""
+
+    def open(
+        self, camera_id: str, kind: str, *, source: str, start_us: int | None = None, detail: str | None = None
+    ) -> int: ...
+
+    def close(self, outage_id: int, end_us: int | None = None) -> object: ...
+
+    def heartbeat(self, outage_ids: Iterable[int]) -> None: ...
