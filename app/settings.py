@@ -47,6 +47,7 @@ OPTIONS: tuple[Option, ...] = (
     # that remote backend (its API token from backend_token_file, or the keyring entry for the URL).
     Option("backend_url", str, "", "BACKEND_URL"),
     Option("backend_token_file", str, ""),
+    Option("backend_username", str, ""),  # remote backend without API token: log in as this user ("" = XProtect's)
     Option("backend_data_dir", str, ""),
     Option("recording_duration", int, 900),  # the operator's last manual recording duration, seconds
 )

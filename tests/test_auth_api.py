@@ -133,7 +133,7 @@ ALLOWED: list[tuple[str, str, dict[str, Any] | None, str]] = [
     ("GET", "/api/v1/stream/stats", None, "view"),
     ("POST", "/api/v1/cameras/cam-1/recordings/start", {"durationMinutes": 5}, "record"),
     ("POST", "/api/v1/cameras/cam-1/recordings/stop", None, "record"),
-    ("POST", "/api/v1/cameras/import", {"milestoneIds": ["x"]}, "cameras.manage"),
+    ("POST", "/api/v1/cameras/import", {"cameras": [{"milestoneDeviceId": "x"}]}, "cameras.manage"),
     ("PATCH", "/api/v1/cameras/cam-1", {"name": "x"}, "cameras.manage"),
     ("PUT", "/api/v1/cameras/cam-1/sync", None, "cameras.manage"),
     ("POST", "/api/v1/milestone/sync-all", None, "cameras.manage"),
@@ -270,3 +270,12 @@ def test_every_state_changing_call_and_login_is_audited(api: Api) -> None:
         for statement in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"):
             with pytest.raises(Exception, match="append-only"):
                 conn.execute(text(statement))
+
+
+def test_events_socket_of_a_disabled_user_is_closed(api: Api) -> None:
+    url = f"/api/v1/events?types=camera_status&token={api.tokens['olga']}"
+    with api.client.websocket_connect(url) as ws:
+        assert api.as_("admin", "PATCH", "/api/v1/users/olga", json={"disabled": True}).status_code == 200
+        message = ws.receive_json()  # within REAUTH_INTERVAL_S
+        assert message["type"] == "error" and message["data"]["error"]["code"] == "unauthorized"
+        assert has_arabic(message["data"]["error"]["message_ar"])

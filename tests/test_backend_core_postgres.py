@@ -127,3 +127,31 @@ def test_backend_on_postgres_imports_cameras(postgres_url, make_backend, backend
 
     result = wait_until(done)
     assert result["status"] == "succeeded" and result["processed"] == 3 and result["updated"] == 0
+
+
+def test_postgres_audit_log_is_append_only_and_users_work(postgres_url):
+    from sqlalchemy import text
+
+    from backend.auth.audit import AuditLog, AuditQuery, AuditRecord
+    from backend.auth.passwords import Passwords
+    from backend.auth.sessions import SessionStore
+    from backend.auth.users import UserStore
+    from milestone.clock import ManualClock
+
+    engine = create_db_engine(_fresh_database(postgres_url, "audit"))
+    upgrade_to_head(engine)
+    clock = ManualClock()
+    users = UserStore(engine, clock, Passwords())
+    users.create("Olga", "operator password", "operator")
+    sessions = SessionStore(engine, engine, clock, users, session_s=60, max_session_s=120, max_failed=3, lockout_s=60)
+    login = sessions.login("olga", "operator password", "10.0.0.7")
+    assert sessions.resolve(login.token).role == "operator"
+    users.update("olga", disabled=True)
+    assert sessions.resolve(login.token) is None
+    audit = AuditLog(engine)
+    audit.write([AuditRecord(1, "olga", "user", "POST /api/v1/x", "id=1", "success", 200, "10.0.0.7", {"k": "ü"})])
+    assert [r.detail for r in audit.search(AuditQuery(text="Ü"))] == [{"k": "ü"}]
+    for statement in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log", "TRUNCATE audit_log"):
+        with engine.connect() as conn, pytest.raises(Exception, match="append-only"):
+            conn.execute(text(statement))
+    engine.dispose()

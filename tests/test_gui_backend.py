@@ -151,7 +151,8 @@ def test_an_unreachable_remote_backend_is_shown_and_recording_is_unavailable(
     settings.set("backend_url", url)
     credentials = CredentialStore(memory_keyring)
     no_token = options_from_settings(settings, credentials, environ={})
-    assert no_token.mode == REMOTE and no_token.problem == "no API token for this backend in the keyring"
+    # Without an API token the remote backend is used with a user log-in (the XProtect user unless configured).
+    assert no_token.mode == REMOTE and not no_token.problem and not no_token.token and no_token.username == ""
     credentials.set(url, API_TOKEN_USER, "some-token")
     options = options_from_settings(settings, credentials, environ={})
     assert options.token == "some-token" and not options.problem

@@ -225,6 +225,7 @@ class RecordingPanel(QWidget):
         self.custom_spin.setEnabled(phase == IDLE)
         hint = vm.unavailable_reason if not recording else ""
         self.hint_label.setText(hint)
+        self.setVisible(vm.permitted)  # an account that may not record does not see the recording section
         # The duration applies to the next start: hidden while recording (the countdown shows the total).
         self._set_visible(
             {

@@ -115,10 +115,11 @@ class BackendClient:
 
     def __init__(self, base_url: str, token: str, *, timeout: float = DEFAULT_TIMEOUT_S, transport: Any = None) -> None:
         self.base_url = base_url.rstrip("/")
-        self._authorization = f"Bearer {token}"
+        self._authorization = f"Bearer {token}" if token else ""
+        headers = {"Accept": "application/json"} | ({"Authorization": self._authorization} if token else {})
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
-            headers={"Authorization": self._authorization, "Accept": "application/json"},
+            headers=headers,
             timeout=timeout,
             transport=transport,
             trust_env=not is_loopback(self.base_url),  # a proxy must never see the loopback backend or its token

@@ -4,7 +4,12 @@
 - bundled mode: after the XProtect login (``connect_milestone``) it starts ``python main.py backend`` with the
   same server and user (``BundledBackend``), restarts it with back-off if it dies, and restarts it when the
   operator logs in to another server or as another user;
-- remote mode: it talks to the configured URL with the configured token;
+- remote mode: it talks to the configured URL with the configured API token, or, without one, logs in as a
+  user (``app.backend_link.session``: the configured backend user name or the XProtect one, with its password),
+  refreshes the session before it expires and never retries a refused password by itself (lock-out);
+- it learns the caller's permissions (``GET /api/v1/auth/me``, at every poll) so the GUI hides what the user
+  may not do (``can(permission)``, ``sigPermissionsChanged``); without ``cameras.manage`` it does not import
+  cameras but maps the ones the backend already has;
 - it polls ``/health`` (every ``health_interval_s``; every second until the first answer), keeps the events
   WebSocket open (``EventsClient``) and imports the cameras the GUI shows (``POST /api/v1/cameras/import``,
   idempotent), retrying while the backend's own XProtect session is still connecting (503).
@@ -18,22 +23,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
 from backend.api.schemas import HealthCheckOut, HealthOut
+from backend.api.schemas_auth import MeOut
 
 from .client import BackendClient, BackendError
 from .events import EventsClient
 from .options import BUNDLED, OFF, REMOTE, BackendOptions, DurationLimits
 from .process import BackendStartError, BundledBackend, MilestoneLogin
+from .session import log_in, log_out, permissions_of, refresh, who_am_i
 
 log = logging.getLogger(__name__)
 
 RESTART_BACKOFF_S = (2.0, 5.0, 10.0, 30.0, 60.0)
 IMPORT_RETRY_S = 30.0  # after an import failure other than "XProtect not connected yet"
+REFRESH_MARGIN = 0.25  # refresh a user session when less than this share of its life is left
+CAMERAS_MANAGE = "cameras.manage"
 
 
 class BackendState(Enum):
@@ -55,13 +65,15 @@ class BackendConnection(QObject):
     """See the module docstring. Signals: ``sigStateChanged()`` (state, health, failure, events),
     ``sigLimitsChanged()`` (``limits``: the durations the backend accepts, learnt from it),
     ``sigEvent(object EventOut)`` (every backend event, GUI thread), ``sigEventsConnected(bool)``,
-    ``sigCamerasChanged()`` (the camera id mapping changed, e.g. after an import)."""
+    ``sigCamerasChanged()`` (the camera id mapping changed, e.g. after an import), ``sigPermissionsChanged()``
+    (``permissions``/``identity`` changed: a log-in, a role change by an administrator)."""
 
     sigStateChanged = Signal()
     sigEvent = Signal(object)
     sigEventsConnected = Signal(bool)
     sigCamerasChanged = Signal()
     sigLimitsChanged = Signal()
+    sigPermissionsChanged = Signal()
 
     def __init__(self, options: BackendOptions | None = None, parent=None) -> None:
         super().__init__(parent)
@@ -86,6 +98,13 @@ class BackendConnection(QObject):
         self._closed = False
         self.limits: DurationLimits = self.options.limits  # replaced by the backend's own once it answers
         self._limits_client: BackendClient | None = None
+        self._identity: MeOut | None = None
+        self._permissions: frozenset[str] = frozenset()
+        self._user_session = False  # the client holds a user session token (not an API token)
+        self._session_life_s = 0.0
+        self._refresh_at = 0.0  # loop time when the user session should be refreshed
+        self._refused_login: tuple[str, str] | None = None  # credentials the backend refused: never retried
+        self.login_error: BackendError | None = None  # why the backend refused the log-in (bilingual)
 
     # --- state ------------------------------------------------------------------------------------------
     @property
@@ -156,6 +175,20 @@ class BackendConnection(QObject):
         return self._to_xprotect.get(backend_id.lower(), backend_id)
 
     @property
+    def permissions(self) -> frozenset[str]:
+        """What the backend lets this GUI's principal do (backend.auth.permissions names); empty while unknown."""
+        return self._permissions
+
+    def can(self, permission: str) -> bool:
+        """True when the backend grants ``permission`` (False while unknown)."""
+        return permission in self._permissions
+
+    @property
+    def identity(self) -> MeOut | None:
+        """Who the backend says this GUI is (user name, role, kind user|token), or None while unknown."""
+        return self._identity
+
+    @property
     def imported_count(self) -> int:
         return len(self._to_backend)
 
@@ -175,6 +208,7 @@ class BackendConnection(QObject):
             self._to_backend.clear()
             self._to_xprotect.clear()
         self._login = login
+        self._refused_login = None  # the operator logged in anew: the backend log-in may be tried again
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._supervise(), name="backend-link")
         self._wake.set()
@@ -253,10 +287,13 @@ class BackendConnection(QObject):
         await self._drop_client()
         self._pending_import, self._import_after = self._camera_ids, 0.0  # idempotent: a new backend learns them
         if self.options.mode == REMOTE:
-            if self.options.problem or not self.options.token:
-                self._set_state(BackendState.FAILED, self.options.problem or "no API token")
+            if self.options.problem:
+                self._set_state(BackendState.FAILED, self.options.problem)
                 return False
-            self._attach(self.options.url, self.options.token)
+            if self.options.token:
+                self._attach(self.options.url, self.options.token)
+            elif not await self._log_in():
+                return False
             self._set_state(BackendState.CONNECTING)
             return True
         process = self._process
@@ -281,6 +318,69 @@ class BackendConnection(QObject):
         self._set_state(BackendState.CONNECTING)
         return True
 
+    def _credentials(self) -> tuple[str, str] | None:
+        """The backend user name and password: the configured ones, else the XProtect log-in's."""
+        login = self._login
+        username = self.options.username or (login.username if login else "")
+        password = self.options.password or (login.password if login else "")
+        return (username, password) if username and password else None
+
+    async def _log_in(self) -> bool:
+        """Log in as a user (remote backend without an API token); True when a client exists afterwards."""
+        credentials = self._credentials()
+        if credentials is None:
+            self._set_state(BackendState.FAILED, "no user name and password for the backend")
+            return False
+        if credentials == self._refused_login:
+            return False  # a refused password is not tried again until the operator logs in anew
+        self._set_state(BackendState.CONNECTING)
+        try:
+            session = await log_in(self.options.url, *credentials)
+        except BackendError as exc:
+            if exc.answered:
+                self.login_error = exc
+                if exc.status in (401, 403):
+                    self._refused_login = credentials
+                log.warning("the backend refused the log-in of %s: %s", credentials[0], exc.code)
+                self._set_state(BackendState.FAILED, f"log-in refused ({exc.code})")
+            else:
+                self._set_state(BackendState.UNREACHABLE, exc.code)
+            return False
+        assert session.token is not None
+        self.login_error = None
+        self._user_session = True
+        self._schedule_refresh(session.expires_at)
+        self._attach(self.options.url, session.token)
+        log.info("logged into the backend as %s (%s)", session.user.username, session.user.role)
+        return True
+
+    def _schedule_refresh(self, expires_at: datetime) -> None:
+        loop = asyncio.get_running_loop()
+        left = max(0.0, (expires_at - _utcnow()).total_seconds())
+        self._session_life_s = max(self._session_life_s, left)
+        self._refresh_at = loop.time() + max(0.0, left - self._session_life_s * REFRESH_MARGIN)
+
+    async def _check_identity(self, client: BackendClient) -> bool:
+        """Re-read who we are and what we may do; False when the backend no longer accepts our token (the
+        client is dropped: a user session is opened again at the next round)."""
+        try:
+            if self._user_session and asyncio.get_running_loop().time() >= self._refresh_at:
+                self._schedule_refresh((await refresh(client)).expires_at)
+            me = await who_am_i(client)
+        except BackendError as exc:
+            if exc.status == 401:
+                what = "session" if self._user_session else "API token"
+                log.warning("the backend no longer accepts this GUI's %s", what)
+                await self._drop_client()
+                self._set_state(BackendState.FAILED, f"the backend refused the {what}")
+                return False
+            return True  # transient: keep what we know
+        permissions = permissions_of(me)
+        if (me, permissions) != (self._identity, self._permissions):
+            self._identity, self._permissions = me, permissions
+            self.sigPermissionsChanged.emit()
+        return True
+
     def _attach(self, url: str, token: str) -> None:
         self._client = BackendClient(url, token)
         self._events = EventsClient(url, token, self.sigEvent.emit, self._on_events_connected)
@@ -289,9 +389,13 @@ class BackendConnection(QObject):
     async def _drop_client(self) -> None:
         events, self._events = self._events, None
         client, self._client = self._client, None
+        user_session, self._user_session = self._user_session, False
         if events is not None:
             await events.close()
         if client is not None:
+            if user_session:
+                with contextlib.suppress(BackendError):
+                    await log_out(client)  # the token stops working at once
             await client.aclose()
 
     def _on_events_connected(self, connected: bool) -> None:
@@ -307,6 +411,8 @@ class BackendConnection(QObject):
         except BackendError as exc:
             self._health = None
             self._set_state(BackendState.UNREACHABLE, exc.code if not exc.answered else str(exc))
+            return
+        if not await self._check_identity(client):
             return
         self._update_from_health()
         if self._limits_client is not client:
@@ -339,7 +445,11 @@ class BackendConnection(QObject):
             self._pending_import = None
             return
         try:
-            cameras = await client.import_cameras(camera_ids)
+            if self.can(CAMERAS_MANAGE):
+                cameras = await client.import_cameras(camera_ids)
+            else:  # not allowed to import: use the cameras the backend has
+                wanted = {camera_id.lower() for camera_id in camera_ids}
+                cameras = [c for c in await client.cameras() if (c.milestone_device_id or "").lower() in wanted]
         except BackendError as exc:
             if exc.status == 503 or not exc.answered:
                 return  # the backend's XProtect session is still connecting: try again at the next poll
@@ -347,7 +457,11 @@ class BackendConnection(QObject):
             self._import_after = asyncio.get_running_loop().time() + IMPORT_RETRY_S
             return
         if self._pending_import is camera_ids:
-            self._pending_import = None
+            if len(cameras) < len(camera_ids) and not self.can(CAMERAS_MANAGE):
+                # An administrator may import the rest later: look again in a while.
+                self._import_after = asyncio.get_running_loop().time() + IMPORT_RETRY_S
+            else:
+                self._pending_import = None
         originals = {camera_id.lower(): camera_id for camera_id in camera_ids}
         for cam in cameras:
             if cam.milestone_device_id:
@@ -356,3 +470,7 @@ class BackendConnection(QObject):
                 self._to_xprotect[cam.id.lower()] = xprotect_id
         log.info("%d cameras imported into the backend", len(cameras))
         self.sigCamerasChanged.emit()
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)

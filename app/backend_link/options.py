@@ -3,6 +3,9 @@
 Settings (``app.settings``): ``backend_url`` ("" = start the bundled backend; a URL = use that remote backend),
 ``backend_token_file`` (remote only: file whose first token line is the API token; "" = the OS keyring entry
 for the URL, user ``api-token``), ``backend_data_dir`` (bundled only; "" = the per-user default).
+A remote backend without an API token is used with a user log-in (``app.backend_link.session``):
+``backend_username`` ("" = the XProtect user name) and its password from the keyring entry for the URL, user
+``user:<name>``, else the XProtect password the operator typed.
 Duration limits come from the same environment variables the backend reads (``RECORDING_MIN_DURATION``,
 ``RECORDING_MAX_DURATION``, ``RECORDING_DEFAULT_DURATION``, seconds); a 400 from the backend corrects them.
 """
@@ -57,12 +60,15 @@ class DurationLimits:
 @dataclass(frozen=True, slots=True)
 class BackendOptions:
     """``mode``: ``off`` (no backend: recording is unavailable), ``bundled`` (child process with ``data_dir``
-    and extra ``env``), ``remote`` (``url`` + ``token``). ``problem``: why a remote backend cannot be used
+    and extra ``env``), ``remote`` (``url`` + ``token``, or without a token a user log-in as ``username``).
+    ``problem``: why a remote backend cannot be used
     (e.g. no token), shown in the status bar. Intervals in seconds."""
 
     mode: str = OFF
     url: str = ""
     token: str = field(default="", repr=False)
+    username: str = ""  # remote user log-in ("" = the XProtect user name)
+    password: str = field(default="", repr=False)  # "" = the XProtect password
     data_dir: Path | None = None
     env: Mapping[str, str] = field(default_factory=dict)
     limits: DurationLimits = DurationLimits()
@@ -109,15 +115,19 @@ def options_from_settings(
         url = f"http://{url}"
     token, problem = "", ""
     token_file = str(settings.get("backend_token_file")).strip()
+    username = str(settings.get("backend_username")).strip()
+    password = ""
     try:
         if token_file:
             token = read_token_file(Path(token_file).expanduser())
         else:
             token = credentials.get(url, API_TOKEN_USER) or ""
-            if not token:
-                problem = "no API token for this backend in the keyring"
+            if not token and username:
+                password = credentials.get(url, f"user:{username}") or ""
     except (OSError, ValueError) as exc:
         problem = f"the API token file cannot be read ({type(exc).__name__})"
     except CredentialsUnavailableError:
-        problem = "no keyring is available to read the backend's API token"
-    return BackendOptions(REMOTE, url=url, token=token, limits=limits, problem=problem)
+        log.info("no keyring: the backend is used with the XProtect user name and password")
+    return BackendOptions(
+        REMOTE, url=url, token=token, username=username, password=password, limits=limits, problem=problem
+    )

@@ -28,6 +28,7 @@ class BackendStatusViewModel(QObject):
         self._severity = SEVERITY_OFF
         self._details = ""
         backend.sigStateChanged.connect(self._refresh)
+        backend.sigPermissionsChanged.connect(self._refresh)
         backend.sigCamerasChanged.connect(self._refresh)
         self._refresh()
 
@@ -83,6 +84,12 @@ class BackendStatusViewModel(QObject):
                 details.append(self.tr("{0}: {1}").format(name, problem))
         elif state == BackendState.UNREACHABLE:
             text, severity = self.tr("Backend unreachable ({0}); retrying…").format(where), ERROR
+        elif b.login_error is not None:
+            error = b.login_error
+            text = self.tr("Backend log-in refused: {0}").format(
+                self._problem(error.message, error.message_ar, error.code)
+            )
+            severity = ERROR
         else:
             if b.mode == BUNDLED:
                 text = self.tr("Backend could not be started; retrying…")
@@ -95,6 +102,14 @@ class BackendStatusViewModel(QObject):
             kind = self.tr("bundled (started by this application)") if b.mode == BUNDLED else self.tr("remote")
             details.insert(0, self.tr("Backend {0}: {1}").format(kind, b.url or "—"))
             if state in (BackendState.CONNECTED, BackendState.DEGRADED):
+                me = b.identity
+                if me is not None and me.kind == "user":
+                    role = {
+                        "operator": self.tr("operator"),
+                        "supervisor": self.tr("supervisor"),
+                        "admin": self.tr("administrator"),
+                    }.get(me.role, me.role)
+                    details.append(self.tr("Signed in as {0} ({1})").format(me.display_name or me.username, role))
                 details.append(self.tr("Cameras known to the backend: {0}").format(b.imported_count))
                 details.append(
                     self.tr("Live events: connected") if b.events_connected else self.tr("Live events: reconnecting")

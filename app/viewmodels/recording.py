@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 PRESETS_S = (300, 900, 1800, 3600)  # the seeds' duration choices: 5, 15, 30, 60 minutes
 EXTEND_S = 300  # "+5 min"
+RECORD_PERMISSION = "record"  # backend.auth.permissions.RECORD
 IDLE, STARTING, RECORDING, STOPPING, EXTENDING = "idle", "starting", "recording", "stopping", "extending"
 
 
@@ -77,6 +78,7 @@ class RecordingViewModel(QObject):
         self.tracker.sigTick.connect(self.sigTick)
         self.tracker.sigNotice.connect(self.sigNotice)
         backend.sigStateChanged.connect(self.sigStateChanged)
+        backend.sigPermissionsChanged.connect(self.sigStateChanged)
         backend.sigLimitsChanged.connect(self._on_backend_limits)
         backend.sigCamerasChanged.connect(self.sigStateChanged)
 
@@ -144,6 +146,12 @@ class RecordingViewModel(QObject):
         return self._camera_id is not None and self._camera_id.lower() in self._busy
 
     @property
+    def permitted(self) -> bool:
+        """False when the backend says this user may not record (the recording section is then hidden)."""
+        b = self._backend
+        return b.mode == OFF or not b.permissions or b.can(RECORD_PERMISSION)
+
+    @property
     def available(self) -> bool:
         """True when Start/Stop can be used for the selected camera (backend answering, camera imported)."""
         return not self.unavailable_reason
@@ -159,6 +167,8 @@ class RecordingViewModel(QObject):
             return self.tr("Recording needs the backend, and none is configured.")
         if not self._backend.usable:
             return self.tr("The backend is not connected; see the status bar.")
+        if not self.permitted:
+            return self.tr("Your account may not record.")
         if self._backend.backend_camera_id(self._camera_id) is None:
             return self.tr("The backend is still importing the cameras from XProtect…")
         return ""

@@ -8,6 +8,7 @@ per process (created in the app's lifespan, passed around; no module-level engin
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -53,6 +54,11 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _json_dumps(value: Any) -> str:
+    """JSON columns keep non-ASCII text as is (Arabic names and details stay searchable as text)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
 def create_db_engine(url: str, *, echo: bool = False) -> Engine:
     """An Engine for ``url`` (``sqlite:///path`` or ``postgresql+psycopg://...``).
 
@@ -66,12 +72,15 @@ def create_db_engine(url: str, *, echo: bool = False) -> Engine:
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            parsed, echo=echo, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            parsed,
+            echo=echo,
+            json_serializer=_json_dumps,
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
     else:
-        engine = create_engine(parsed, echo=echo, pool_pre_ping=True)
+        engine = create_engine(parsed, echo=echo, pool_pre_ping=True, json_serializer=_json_dumps)
     log.info("database %s", parsed.render_as_string(hide_password=True))
     return engine
 
