@@ -1,40 +1,57 @@
 """The administrator's side of the GUI (issue 5 §4) against a real backend child process (users, audit, quotas).
 
-One backend for the module (``python main.py backend``, no Milestone; its first administrator from the admin
-password file, other users created through the API or through the GUI). The main window is the real one; its
-backend connection is ``SessionConnection``, a stand-in for the names the lead is adding to
-``BackendConnection`` (``permissions``, ``can``, ``sigPermissionsChanged``, ``identity``): it logs in as a user
-over HTTP, learns the user's role and permissions from the backend's ``GET /api/v1/auth/me`` and listens to the
-events WebSocket like the real connection. Everything else (view-models, dialogs, REST calls) is the product's.
+One backend for the module (``python main.py backend`` logged into the shared simulator; its first administrator
+``admin`` from the admin password file, other users created through the API or through the GUI). The GUI is the
+real application: it logs into XProtect (the simulator), then into the backend as a user (remote mode, no API
+token), learns the user's permissions from ``GET /api/v1/auth/me`` and shows the Administration menu only when
+they allow it. The checks read the backend directly over HTTP.
 """
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import keyring.backends.null
 import pytest
-from PySide6.QtCore import QLocale, Qt, Signal
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtCore import QDateTime, QLocale, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+)
 
-from app.backend_link.client import BackendClient
-from app.backend_link.connection import BackendConnection
-from app.backend_link.events import EventsClient
+from app.backend_link.options import REMOTE, BackendOptions
+from app.credentials import CredentialStore
+from app.i18n import install_translators
+from app.settings import Settings
+from app.viewmodels import MainViewModel
 from app.viewmodels.admin_audit import AuditFilters
 from backend.api.schemas import API_PREFIX
-from backend.api.schemas_auth import MeOut
 from backend.launcher import BackendProcess
 from tests import test_gui_support as support
+from tests.backend_fixtures import milestone_section
+from tests.test_gui_i18n import pseudo_catalogue
 from tests.test_gui_support import wait_until
+from widgets.admin_audit import AuditLogDialog
+from widgets.admin_quotas import StreamQuotasDialog
+from widgets.admin_users import UsersDialog
 from widgets.shell import create_main_window
 
 pytestmark = pytest.mark.gui
 make_runtime = support.make_runtime
 memory_keyring = support.memory_keyring
+__all__ = ["pseudo_catalogue"]  # fixture used below
 
 ADMIN_PASSWORD = "admin password 1"
 STRONG = "a strong password 42"
+ADMIN_PERMISSIONS = {"users.manage", "audit.read", "quotas.manage"}
 MARKS = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069\u200e\u200f"))  # bidi isolates and marks
 
 
@@ -50,64 +67,14 @@ def unique(prefix: str) -> str:
     return f"{prefix}{uuid.uuid4().hex[:6]}"
 
 
-class SessionConnection(BackendConnection):
-    """Stand-in for the permission API the lead adds to BackendConnection (see the module docstring)."""
-
-    sigPermissionsChanged = Signal()
-
-    def __init__(self, options=None, parent=None) -> None:
-        super().__init__(options, parent)
-        self._session_client: BackendClient | None = None
-        self._session_events: EventsClient | None = None
-        self._session_me: MeOut | None = None
-
-    @property
-    def client(self) -> BackendClient | None:
-        return self._session_client
-
-    @property
-    def permissions(self) -> frozenset[str]:
-        return frozenset(self._session_me.permissions) if self._session_me is not None else frozenset()
-
-    def can(self, permission: str) -> bool:
-        return permission in self.permissions
-
-    @property
-    def identity(self) -> MeOut | None:
-        return self._session_me
-
-    async def use_session(self, url: str, token: str) -> MeOut:
-        """Talk to the backend at ``url`` with ``token``; the permissions are what its /auth/me says."""
-        await self.end_session()
-        client = BackendClient(url, token)
-        me = client._parse(MeOut, await client._request("GET", f"{API_PREFIX}/auth/me"))
-        self._session_client, self._session_me = client, me
-        self._session_events = EventsClient(url, token, self.sigEvent.emit)
-        self._session_events.start()
-        self.sigPermissionsChanged.emit()
-        return me
-
-    async def end_session(self) -> None:
-        client, events = self._session_client, self._session_events
-        self._session_client = self._session_events = self._session_me = None
-        if events is not None:
-            await events.close()
-        if client is not None:
-            await client.aclose()
-        self.sigPermissionsChanged.emit()
-
-    async def aclose(self) -> None:
-        await self.end_session()
-        await super().aclose()
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """A backend child process (no Milestone) whose administrator ``admin`` has ADMIN_PASSWORD."""
+def server(tmp_path_factory, simulator):
+    """A backend child process whose administrator ``admin`` has ADMIN_PASSWORD."""
     secret = tmp_path_factory.mktemp("admin-gui") / "admin-password"
     secret.write_text(ADMIN_PASSWORD + "\n")
     secret.chmod(0o600)
-    proc = BackendProcess(settings={"milestone": {"base_url": ""}, "auth": {"admin_password_file": str(secret)}})
+    settings = {"milestone": milestone_section(simulator), "auth": {"admin_password_file": str(secret)}}
+    proc = BackendProcess(settings=settings)
     proc.start()
     yield proc
     proc.close()
@@ -152,15 +119,40 @@ def api(server):
 
 
 @pytest.fixture
-def gui(monkeypatch, make_runtime, qtbot):
-    """(runtime, main window) with the stand-in connection."""
-    monkeypatch.setattr("app.viewmodels.main.BackendConnection", SessionConnection)
-    rt = make_runtime()
-    assert isinstance(rt.vm.backend, SessionConnection)
-    window = create_main_window(rt.app, rt.vm)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    return rt, window
+def make_gui(make_runtime, server, simulator, qtbot):
+    """``make(username, password)``: (runtime, main window) of the application using ``server`` as that user."""
+
+    def make(username: str, password: str):
+        options = BackendOptions(REMOTE, url=server.url, username=username, password=password, health_interval_s=0.5)
+        rt = make_runtime(backend=options)
+        window = create_main_window(rt.app, rt.vm)
+        qtbot.addWidget(window)
+        window.resize(1280, 800)
+        return rt, window
+
+    return make
+
+
+async def log_in(rt, window, simulator, permission_known=lambda backend: backend.identity is not None) -> None:
+    """Log into XProtect (the simulator): the GUI then logs into the backend as its configured user."""
+    window.show()
+    assert await rt.vm.login.login_async(simulator.management_url, "admin", simulator.password, None)
+    backend = rt.vm.backend
+    await wait_until(
+        lambda: permission_known(backend),
+        30,
+        "the GUI to log into the backend and learn its permissions",
+        describe=lambda: (backend.state, backend.failure, backend.permissions),
+    )
+
+
+async def in_thread(call, *args, **kwargs):
+    """A blocking HTTP check, off the GUI loop (the GUI keeps polling meanwhile)."""
+    return await asyncio.get_running_loop().run_in_executor(None, lambda: call(*args, **kwargs))
+
+
+def administers(backend) -> bool:
+    return backend.permissions >= ADMIN_PERMISSIONS
 
 
 def visible_menus(window: QMainWindow) -> list[str]:
@@ -168,44 +160,56 @@ def visible_menus(window: QMainWindow) -> list[str]:
     return [a.text() for a in bar.actions() if a.isVisible()] if bar.isVisible() else []
 
 
-def test_an_admin_sees_the_administration_menu_and_an_operator_never_does(gui, api):
-    rt, window = gui
-    operator, supervisor = api.make_user("operator"), api.make_user("supervisor")
-    connection = rt.vm.backend
+def test_an_admin_sees_the_administration_menu_until_demoted(make_gui, api, simulator):
+    name = api.make_user("admin")
+    rt, window = make_gui(name, STRONG)
     menu = window.admin_menu
     items = [menu.users_action, menu.audit_action, menu.quotas_action]
+    backend = rt.vm.backend
 
     async def scenario() -> None:
-        window.show()
         assert visible_menus(window) == []  # nothing known yet: nothing shown
-        me = await connection.use_session(api.url, api.token("admin", ADMIN_PASSWORD))
-        assert {"users.manage", "audit.read", "quotas.manage"} <= set(me.permissions)
+        await log_in(rt, window, simulator, administers)
+        assert backend.identity.username == name and backend.identity.kind == "user"
         assert visible_menus(window) == ["Administration"]
         assert [a.text() for a in items if a.isVisible()] == ["Users…", "Audit log…", "Stream quotas…"]
         dialog = menu.show_audit()
         assert dialog.isVisible()
 
-        for name in (operator, supervisor):  # the backend's own permissions of these roles
-            me = await connection.use_session(api.url, api.token(name, STRONG))
-            assert me.role in ("operator", "supervisor") and "users.manage" not in me.permissions
-            assert visible_menus(window) == [] and not window.menuBar().isVisible()
-            assert not any(a.isVisible() for a in items) and not menu.menuAction().isVisible()
-            assert not dialog.isVisible()  # the audit log closed when the permission went away
-
-        await connection.end_session()
-        assert visible_menus(window) == []
+        # Another administrator makes this user an operator: the menu and the open dialog go at the next poll.
+        demoted = await in_thread(api.as_admin, "PATCH", f"/users/{name}", json={"role": "operator"})
+        assert demoted.status_code == 200
+        await wait_until(lambda: not backend.can("audit.read"), 10, "the GUI to learn the new role")
+        assert backend.permissions == {"view", "record"}
+        assert visible_menus(window) == [] and not window.menuBar().isVisible()
+        assert not any(a.isVisible() for a in items) and not menu.menuAction().isVisible()
+        assert not dialog.isVisible()  # the audit log closed when the permission went away
         window.close()
 
     rt.run(scenario())
 
 
-def test_users_dialog_creates_disables_and_changes_users_with_the_backends_bilingual_refusals(gui, api, qtbot):
-    rt, window = gui
+def test_an_operator_or_supervisor_never_sees_the_administration_menu(make_gui, api, simulator):
+    name = api.make_user("supervisor")
+    rt, window = make_gui(name, STRONG)
+
+    async def scenario() -> None:
+        await log_in(rt, window, simulator)
+        assert rt.vm.backend.identity.role == "supervisor"
+        assert rt.vm.backend.permissions == {"view", "record", "export", "incidents"}
+        assert visible_menus(window) == [] and not window.admin_menu.menuAction().isVisible()
+        assert not rt.vm.admin.any_granted
+        window.close()
+
+    rt.run(scenario())
+
+
+def test_users_dialog_creates_disables_and_changes_users_and_shows_bilingual_refusals(make_gui, api, simulator, qtbot):
+    rt, window = make_gui("admin", ADMIN_PASSWORD)
     new_user = unique("nina")
 
     async def scenario() -> None:
-        window.show()
-        await rt.vm.backend.use_session(api.url, api.token("admin", ADMIN_PASSWORD))
+        await log_in(rt, window, simulator, administers)
         dialog = window.admin_menu.show_users()
         vm = rt.vm.admin.users
         await wait_until(lambda: vm.user("admin") is not None, 10, "the user list")
@@ -275,7 +279,10 @@ def test_users_dialog_creates_disables_and_changes_users_with_the_backends_bilin
         assert api.login(new_user, STRONG).status_code == 401
         assert api.login(new_user, "another strong one 7").status_code == 200
 
-        # The last administrator can be neither disabled nor demoted (admin is the only one here).
+        # The last administrator can be neither disabled nor demoted (other tests' administrators disabled first).
+        for other, info in api.users().items():
+            if other != "admin" and info["role"] == "admin" and not info["disabled"]:
+                assert api.as_admin("PATCH", f"/users/{other}", json={"disabled": True}).status_code == 200
         assert not await vm.set_disabled_async("admin", True)
         assert vm.error_text == "admin is the last enabled administrator; make another administrator first."
         assert dialog.error.isVisible() and dialog.error.text() == vm.error_text
@@ -286,13 +293,12 @@ def test_users_dialog_creates_disables_and_changes_users_with_the_backends_bilin
     rt.run(scenario())
 
 
-def test_audit_log_lists_the_calls_newest_first_filters_by_user_and_pages(gui, api, qtbot):
-    rt, window = gui
+def test_audit_log_lists_the_calls_newest_first_filters_by_user_and_pages(make_gui, api, simulator, qtbot):
+    rt, window = make_gui("admin", ADMIN_PASSWORD)
     name = unique("audi")
 
     async def scenario() -> None:
-        window.show()
-        await rt.vm.backend.use_session(api.url, api.token("admin", ADMIN_PASSWORD))
+        await log_in(rt, window, simulator, administers)
         users = rt.vm.admin.users
         started = datetime.now(UTC) - timedelta(seconds=1)
         assert await users.create_user_async(name, STRONG, "operator")
@@ -325,6 +331,17 @@ def test_audit_log_lists_the_calls_newest_first_filters_by_user_and_pages(gui, a
         assert vm.model.rowCount() == 2 and {vm.model.item(r, 1).text() for r in range(2)} == {name}
         assert dialog.count_label.text() == "2 entries." and not dialog.older_button.isEnabled()
 
+        # The dialog's time range is local time: "From" one minute before the calls finds them all.
+        dialog.actor.clear()
+        dialog.use_since.setChecked(True)
+        dialog.since.setDateTime(QDateTime.fromSecsSinceEpoch(int(started.timestamp()) - 60))
+        since = dialog.filters().since
+        assert since is not None and since.tzinfo is not None and 0 < (started - since).total_seconds() <= 120
+        qtbot.mouseClick(dialog.search_button, Qt.MouseButton.LeftButton)
+        await wait_until(lambda: vm.filters.since == since, 10, "the search from a time")
+        assert all(e.at >= since for e in vm.entries) and len(vm.entries) >= 4
+        dialog.use_since.setChecked(False)
+
         # Outcome and action filters; a time range that excludes everything.
         dialog.actor.clear()
         dialog.outcome.setCurrentIndex(dialog.outcome.findData("denied"))
@@ -350,22 +367,21 @@ def test_audit_log_lists_the_calls_newest_first_filters_by_user_and_pages(gui, a
     rt.run(scenario())
 
 
-def test_stream_quotas_dialog_sets_limits_and_follows_the_use(gui, api, qtbot):
-    rt, window = gui
+def test_stream_quotas_dialog_sets_limits_and_follows_the_use(make_gui, api, simulator, qtbot):
+    rt, window = make_gui("admin", ADMIN_PASSWORD)
     agency = unique("AG_").upper()
 
     async def scenario() -> None:
-        window.show()
         token = api.token("admin", ADMIN_PASSWORD)
-        await rt.vm.backend.use_session(api.url, token)
+        await log_in(rt, window, simulator, administers)
         dialog = window.admin_menu.show_quotas()
         vm = rt.vm.admin.stream_limits
         await wait_until(lambda: vm.agency("BUS") is not None, 10, "the agencies")
         assert {"BUS", "DUBAI_POLICE", "METRO", "OTHER"} <= {a.agency for a in vm.agencies}
 
         # Select BUS, set 7: the backend's stats show it.
-        row = next(r for r in range(vm.model.rowCount()) if vm.model.item(r, 0).text() == "BUS")
-        dialog.table.selectRow(row)
+        assert dialog.select_agency("BUS")
+        row = dialog.table.selectionModel().selectedRows()[0].row()
         assert dialog.agency.currentText() == "BUS" and dialog.limit.value() == vm.agency("BUS").limit
         dialog.limit.setValue(7)
         qtbot.mouseClick(dialog.set_button, Qt.MouseButton.LeftButton)
@@ -395,3 +411,44 @@ def test_stream_quotas_dialog_sets_limits_and_follows_the_use(gui, api, qtbot):
         window.close()
 
     rt.run(scenario())
+
+
+def test_every_administration_text_is_translated_and_right_to_left(qapp, qtbot, pseudo_catalogue):
+    """Under the pseudo-Arabic catalogue of test_gui_i18n every text of the menu and the three dialogs comes out
+    translated (wrapped in ‹…›) and the dialogs lay out right to left."""
+    directory, _ = pseudo_catalogue
+    translators = install_translators(qapp, "ar", directory)
+    try:
+        vm = MainViewModel(Settings(None, environ={}), CredentialStore(keyring.backends.null.Keyring()), None)
+        window = create_main_window(qapp, vm)
+        qtbot.addWidget(window)
+        menu = window.admin_menu
+        dialogs = [
+            UsersDialog(vm.admin.users, window),
+            AuditLogDialog(vm.admin.audit, window),
+            StreamQuotasDialog(vm.admin.stream_limits, window),
+        ]
+        texts = [menu.title(), *(a.text() for a in menu.actions()), *(a.toolTip() for a in menu.actions())]
+        for dialog in dialogs:
+            assert dialog.layoutDirection() == Qt.LayoutDirection.RightToLeft
+            texts.append(dialog.windowTitle())
+            texts += [w.text() for w in dialog.findChildren(QLabel) if w.text() and w.objectName() != "adminError"]
+            texts += [w.text() for w in dialog.findChildren(QAbstractButton) if w.text()]
+            texts += [w.title() for w in dialog.findChildren(QGroupBox)]
+            texts += [w.placeholderText() for w in dialog.findChildren(QLineEdit) if w.placeholderText()]
+            for combo in dialog.findChildren(QComboBox):
+                if not combo.isEditable():
+                    texts += [combo.itemText(i) for i in range(combo.count())]
+            model = dialog.table.model()
+            texts += [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+        texts.append(dialogs[2].limit.suffix())
+        texts = [t.replace("&", "") for t in texts if t.strip()]
+        untranslated = [t for t in texts if "‹" not in t and not has_arabic(t)]
+        assert not untranslated, f"shown without translation: {untranslated}"
+        assert len(texts) > 50
+        window.close()
+    finally:
+        for translator in translators:
+            QApplication.removeTranslator(translator)
+        qapp.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))

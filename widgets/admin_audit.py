@@ -6,7 +6,7 @@ newest first, and "Older entries" to load the next page with the same filters.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDateTime
+from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -27,7 +27,9 @@ from app.viewmodels.playback_time import from_us, qdatetime_to_us
 
 from .admin_common import AdminDialog, make_table
 
-DATETIME_FORMAT = "yyyy-MM-dd HH:mm"
+# Local time in ISO order, left to right in every language: left-to-right marks around the separators keep
+# Arabic-Indic digits in that order (as app.viewmodels.playback_time.format_instant does for the table).
+DATETIME_FORMAT = "yyyy\u200e-\u200eMM\u200e-\u200edd\u200e \u200eHH\u200e:\u200emm"
 
 
 class AuditLogDialog(AdminDialog):
@@ -86,7 +88,7 @@ class AuditLogDialog(AdminDialog):
         filters.setColumnStretch(3, 3)
 
         self.table = make_table(vm.model, self)
-        for column, width in enumerate((160, 110, 260, 170, 90, 90, 110)):
+        for column, width in enumerate((150, 100, 240, 130, 80, 50, 90)):
             self.table.setColumnWidth(column, width)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("muted")
@@ -113,8 +115,12 @@ class AuditLogDialog(AdminDialog):
         self._on_entries()
 
     def _time_edit(self, value: QDateTime) -> QDateTimeEdit:
-        edit = QDateTimeEdit(value, self)
+        edit = QDateTimeEdit(self)
+        # Left to right before the format is set: in a right-to-left application Qt would otherwise reverse the
+        # editor's sections (and show hours and minutes swapped).
+        edit.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         edit.setDisplayFormat(DATETIME_FORMAT)
+        edit.setDateTime(value)
         edit.setCalendarPopup(True)
         edit.setEnabled(False)
         return edit

@@ -7,7 +7,7 @@ Dialogs are shown non-modally (``show``): an administrator can keep them open be
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.viewmodels.admin_page import AdminPage
 
-from .theme import BASE, BORDER, MUTED, PANEL
+from .theme import ACCENT, BASE, BORDER, MUTED, PANEL
 
 STYLE = f"""
 QTableView {{ background: {BASE}; border: 1px solid {BORDER}; border-radius: 4px; gridline-color: {BORDER};
@@ -31,7 +31,10 @@ QHeaderView::section {{ background: {PANEL}; color: {MUTED}; border: none; borde
 QGroupBox {{ border: 1px solid {BORDER}; border-radius: 6px; margin-top: 14px; padding: 10px 8px 8px 8px; }}
 QGroupBox::title {{ subcontrol-origin: margin; subcontrol-position: top left; padding: 0 6px; color: {MUTED};
                     font-weight: 600; }}
-QSpinBox, QDateTimeEdit {{ background: {BASE}; border: 1px solid {BORDER}; border-radius: 4px; padding: 4px 6px; }}
+QDateTimeEdit {{ background: {BASE}; border: 1px solid {BORDER}; border-radius: 4px; padding: 4px 6px; }}
+QDateTimeEdit:disabled {{ color: {MUTED}; }}
+QCheckBox::indicator {{ width: 13px; height: 13px; border: 1px solid #4a5360; border-radius: 3px; background: {BASE}; }}
+QCheckBox::indicator:checked {{ background: {ACCENT}; border-color: {ACCENT}; }}
 QLabel#adminError {{ color: #ff7b72; background: rgba(248, 81, 73, 0.08); border: 1px solid rgba(248, 81, 73, 0.35);
                      border-radius: 4px; padding: 6px 8px; }}
 QLabel#adminNotice {{ color: #7ee787; }}
@@ -47,13 +50,22 @@ def make_table(model, parent: QWidget) -> QTableView:
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setAlternatingRowColors(True)
     view.setWordWrap(False)
-    view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
     view.verticalHeader().hide()
     header = view.horizontalHeader()
     header.setStretchLastSection(True)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter)
     return view
+
+
+def select_row(view: QTableView, row: int) -> None:
+    """Select ``row`` of ``view`` and make it current (``QTableView.selectRow`` can miss in a right-to-left
+    layout before the view has its final width)."""
+    index = view.model().index(row, 0)
+    flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    view.selectionModel().setCurrentIndex(index, flags)
+    view.scrollTo(index)
 
 
 class AdminDialog(QDialog):

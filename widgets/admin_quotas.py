@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.viewmodels.admin_quotas import MAX_LIMIT, AgencyRole, StreamLimitsViewModel
 
-from .admin_common import AdminDialog, make_table
+from .admin_common import AdminDialog, make_table, select_row
 
 
 class StreamQuotasDialog(AdminDialog):
@@ -85,6 +85,15 @@ class StreamQuotasDialog(AdminDialog):
         self.agency.addItems([quota.agency for quota in self._vm.agencies])
         self.agency.setEditText(typed)
         self.agency.blockSignals(False)
+
+    def select_agency(self, agency: str) -> bool:
+        """Select ``agency``'s row (fills the form); False when the table does not show it."""
+        model = self._vm.model
+        for row in range(model.rowCount()):
+            if model.item(row, 0).data(AgencyRole) == agency:
+                select_row(self.table, row)
+                return True
+        return False
 
     def _on_selection(self, *_args) -> None:
         rows = self.table.selectionModel().selectedRows()

@@ -2,7 +2,7 @@
 
 The users' table on top; below it "New user" (name, display name, role, password) and "Selected user" (change
 the role, disable or enable, reset the password) for the row selected in the table. The backend's refusals
-(weak password, existing user, last administrator) show in both languages' application language under them.
+(weak password, existing user, last administrator) show under them in the application's language.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.viewmodels.admin_users import UsernameRole, UsersViewModel
 
-from .admin_common import AdminDialog, make_table
+from .admin_common import AdminDialog, make_table, select_row
 
 
 def _form() -> QFormLayout:
@@ -144,7 +144,7 @@ class UsersDialog(AdminDialog):
         model = self._vm.model
         for row in range(model.rowCount()):
             if model.item(row, 0).data(UsernameRole) == username:
-                self.table.selectRow(row)
+                select_row(self.table, row)
                 return True
         return False
 

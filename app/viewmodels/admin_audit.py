@@ -73,7 +73,7 @@ class AuditLogViewModel(AdminPage):
             self.tr("Action"),
             self.tr("Target"),
             self.tr("Outcome"),
-            self.tr("HTTP status"),
+            self.tr("HTTP"),
             self.tr("From"),
             self.tr("Details"),
         )

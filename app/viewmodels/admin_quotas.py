@@ -38,6 +38,11 @@ class StreamLimitsViewModel(AdminPage):
         headers = (self.tr("Agency"), self.tr("Limit"), self.tr("In use"), self.tr("Available"))
         for column, text in enumerate(headers):
             self.model.setHeaderData(column, Qt.Orientation.Horizontal, text)
+            if column:  # numbers: aligned at the end of the cell, as their header
+                alignment = Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter
+                self.model.setHeaderData(
+                    column, Qt.Orientation.Horizontal, alignment, Qt.ItemDataRole.TextAlignmentRole
+                )
 
     @property
     def agencies(self) -> list[AgencyQuota]:

@@ -16,7 +16,6 @@ from ..backend_link.client import BAD_RESPONSE, BackendError
 from .playback_time import format_instant, to_us
 from .recording_state import is_arabic
 
-CONTEXT = "Administration"
 translate = QCoreApplication.translate  # lupdate extracts translate("Context", "literal") calls
 
 ROLES: tuple[str, ...] = ("operator", "supervisor", "admin")  # the backend's roles, least privileged first
