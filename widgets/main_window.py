@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.viewmodels import Layout, MainViewModel
 
+from .admin_menu import AdminMenu
 from .camera_tree import CameraTreePanel
 from .login_dialog import LoginDialog
 from .notifications import ToastStack
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         vm.recording.sigNotice.connect(lambda text: self.toasts.show_message(text, "recording"))
         self._build_toolbar()
         self._build_status_bar()
+        self.admin_menu = AdminMenu(vm.admin, self)  # hidden unless the backend user may administer
         vm.backend_status.sigChanged.connect(self._on_backend_status)
         vm.sigConnectionChanged.connect(self._on_connection)
         vm.sigLiveCountChanged.connect(self._on_live_count)

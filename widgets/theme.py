@@ -53,6 +53,8 @@ QLabel#loginTitle {{ font-size: 15pt; font-weight: 600; }}
 QLabel#muted {{ color: {MUTED}; }}
 QProgressBar {{ background: {BASE}; border: none; max-height: 3px; }}
 QProgressBar::chunk {{ background: {ACCENT}; }}
+QMenuBar {{ background: {PANEL}; border-bottom: 1px solid {BORDER}; }}
+QMenuBar::item:selected {{ background: #252b33; }}
 QMenu {{ background: {PANEL}; border: 1px solid {BORDER}; }}
 QMenu::item:selected {{ background: #1f3b63; }}
 QSplitter::handle {{ background: {BORDER}; }}

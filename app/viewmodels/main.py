@@ -17,6 +17,7 @@ from ..backend_link.process import MilestoneLogin
 from ..credentials import CredentialStore
 from ..settings import Settings
 from ..tasks import Notifier, TaskRunner
+from .admin import AdminViewModel
 from .backend_status import BackendStatusViewModel
 from .camera_tree import CameraFilterProxy, CameraTreeModel
 from .layouts import Layout
@@ -38,7 +39,8 @@ class MainViewModel(QObject):
     starts the bundled backend for the same server and user, or uses the remote one, and imports the cameras;
     ``backend_options`` None = no backend), ``backend_status`` (BackendStatusViewModel), ``recording``
     (RecordingViewModel), ``playback`` (PlaybackViewModel: timeline and player of the cameras "View recordings"
-    opened; their wall tiles pause their live streams meanwhile). Signals: ``sigConnectionChanged()``
+    opened; their wall tiles pause their live streams meanwhile), ``admin`` (AdminViewModel: the administration
+    pages the backend user may open). Signals: ``sigConnectionChanged()``
     (``connection_text``, ``connected``), ``sigLiveCountChanged(int live, int assigned)`` (relayed from the
     wall).
     """
@@ -89,6 +91,7 @@ class MainViewModel(QObject):
         self.wall.sigRecordingsRequested.connect(self.view_recordings)
         self.backend = BackendConnection(backend_options, parent=self)
         self.backend_status = BackendStatusViewModel(self.backend, parent=self)
+        self.admin = AdminViewModel(self.backend, self.runner, clock=clock, parent=self)
         self.recording = RecordingViewModel(
             self.backend,
             self.runner,
