@@ -228,12 +228,15 @@ class VideoTile(QWidget):
         p.drawText(below, flags | Qt.AlignmentFlag.AlignTop, tile.quota_text)
 
     def _paint_quota_note(self, p: QPainter, rect: QRectF, note: str) -> None:
-        """A small pill at the bottom edge: the stream shows without a confirmed quota slot."""
+        """A small pill at the bottom edge, opposite the REC mark (``recording_marks``): the stream shows without
+        a confirmed quota slot."""
         font = QFont(self.font())
         font.setPointSizeF(8.5)
         metrics = QFontMetrics(font)
         width = min(rect.width() - 12, metrics.horizontalAdvance(note) + 18)
-        pill = QRectF(rect.x() + 6, rect.bottom() - metrics.height() - 12, width, metrics.height() + 6)
+        rtl = self.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        x = rect.left() + 6 if rtl else rect.right() - width - 6
+        pill = QRectF(x, rect.bottom() - metrics.height() - 12, width, metrics.height() + 6)
         colour = QColor(QUOTA_NOTE_COLOUR)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setPen(QPen(colour, 1))
