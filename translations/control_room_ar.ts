@@ -80,6 +80,13 @@
     </message>
 </context>
 <context>
+    <name>AgencyMeterWidget</name>
+    <message>
+        <source>Last known figures: the stream quota service does not answer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AuditLogDialog</name>
     <message>
         <source>Audit log</source>
@@ -732,6 +739,72 @@
     <name>PlayerWidget</name>
     <message>
         <source>Recordings</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>QuotaMeterViewModel</name>
+    <message>
+        <source>{0}/{1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0}: {1} of {2} live streams in use, {3} free</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>QuotaTexts</name>
+    <message>
+        <source>Dubai Police</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Metro</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bus</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0}: {1} of {2} streams in use</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The stream quota of {0} is used up.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>quota not checked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>over the stream quota</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backend is not connected; the stream quota is checked later.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backend cannot be reached; the stream quota is checked later.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backend did not answer in time; the stream quota is checked later.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backend is still importing this camera; the stream quota is checked then.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The stream quota could not be checked; retrying.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1408,6 +1481,14 @@
 <context>
     <name>VideoTile</name>
     <message>
+        <source>Retry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ask for a stream slot again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Restore layout</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1425,6 +1506,14 @@
     </message>
     <message>
         <source>Drag a camera here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stream limit reached</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>limit reached</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

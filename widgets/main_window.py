@@ -2,8 +2,8 @@
 
 "View recordings" (toolbar, camera tree button or context menu) replaces the wall with the recordings panel (player
 over timeline) until "Back to live". The status bar shows the XProtect connection, the backend's state (bundled or
-remote, with its health problems in the tooltip) and the live tile count; recording notifications also pop up as
-toasts over the wall.
+remote, with its health problems in the tooltip), each agency's stream quota meter (with a backend) and the live
+tile count; recording notifications also pop up as toasts over the wall.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from .camera_tree import CameraTreePanel
 from .login_dialog import LoginDialog
 from .notifications import ToastStack
 from .playback_panel import PlaybackPanel
+from .quota_meters import QuotaMeters
 from .recording_marks import WallRecordingMarks
 from .recording_panel import RecordingPanel
 from .video_wall import VideoWall
@@ -167,8 +168,10 @@ class MainWindow(QMainWindow):
         self.connection_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.backend_label = QLabel(self)
         self.live_label = QLabel(self)
+        self.quota_meters = QuotaMeters(self._vm.quota_meter, self)
         self.statusBar().addPermanentWidget(self.connection_label)
         self.statusBar().addPermanentWidget(self.backend_label)
+        self.statusBar().addPermanentWidget(self.quota_meters)
         self.statusBar().addPermanentWidget(self.live_label)
         self.statusBar().setSizeGripEnabled(False)
 

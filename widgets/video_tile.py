@@ -3,6 +3,8 @@
 Frames are pulled from the view-model when it says one is ready, at most once per display refresh (a paced,
 coalesced pull), and painted in ``paintEvent`` keeping the picture's aspect ratio. The tile accepts camera drops
 (custom MIME type from the camera tree) and maximises/restores on double-click; both go to the wall view-model.
+A tile the stream quota refused shows why (the backend's message in the operator's language) with a Retry
+button; a tile showing video without a confirmed quota slot carries a small note at its bottom edge.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QShowEvent,
 )
-from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
+from PySide6.QtWidgets import QMenu, QPushButton, QSizePolicy, QWidget
 
 from app.viewmodels import CAMERA_MIME_TYPE, TileViewModel, WallViewModel, camera_ids_from_mime
 
@@ -31,6 +33,8 @@ from .frame_pacer import FramePacer
 from .theme import ACCENT, MUTED, STATE_COLOURS, TILE_BACKGROUND
 
 BAND_HEIGHT = 26  # logical pixels of the top overlay band
+QUOTA_NOTE_COLOUR = "#d29922"
+QUOTA_REFUSED_COLOUR = "#f85149"
 
 
 class VideoTile(QWidget):
@@ -46,8 +50,14 @@ class VideoTile(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(64, 40)
         self._pacer = FramePacer(self, self._pull)
+        self.retry_button = QPushButton(self.tr("Retry"), self)
+        self.retry_button.setObjectName("quotaRetry")
+        self.retry_button.setToolTip(self.tr("Ask for a stream slot again"))
+        self.retry_button.clicked.connect(tile.retry_quota)
+        self.retry_button.hide()
         tile.sigFrameReady.connect(self._on_frame_ready)
         tile.sigStateChanged.connect(self._on_state_changed)
+        tile.sigQuotaChanged.connect(self._on_state_changed)
         tile.sigCameraChanged.connect(self._on_camera_changed)
         self._on_camera_changed()
 
@@ -68,9 +78,22 @@ class VideoTile(QWidget):
 
     def _on_state_changed(self) -> None:
         tile = self._tile
-        parts = [tile.camera_name, tile.state_text, tile.reason_text]
+        refused = tile.quota_refused
+        if refused:
+            parts = [tile.camera_name, tile.quota_text]
+        else:
+            parts = [tile.camera_name, tile.state_text, tile.reason_text, tile.quota_note_reason]
         self.setToolTip(" — ".join(p for p in parts if p) if tile.camera else "")
+        self.retry_button.setVisible(refused)
+        self._place_retry()
         self.update()
+
+    def _place_retry(self) -> None:
+        button = self.retry_button
+        size = button.sizeHint()
+        x = (self.width() - size.width()) / 2
+        y = min(self.height() - size.height() - 8, self.height() * 0.72)
+        button.setGeometry(round(x), round(max(BAND_HEIGHT, y)), size.width(), size.height())
 
     def _on_camera_changed(self) -> None:
         self._on_state_changed()
@@ -84,6 +107,7 @@ class VideoTile(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._report_size()
+        self._place_retry()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -180,12 +204,58 @@ class VideoTile(QWidget):
             str(self._tile.index + 1),
         )
 
+    def _paint_refusal(self, p: QPainter, rect: QRectF) -> None:
+        """Why the quota refused the stream, above the Retry button."""
+        tile = self._tile
+        body = rect.adjusted(12, BAND_HEIGHT + 6, -12, 0)
+        body.setBottom(self.retry_button.geometry().top() - 8)
+        big = QFont(self.font())
+        big.setPointSizeF(max(9.0, min(15.0, rect.height() / 15)))
+        big.setWeight(QFont.Weight.DemiBold)
+        small = QFont(self.font())
+        small.setPointSizeF(max(8.0, min(10.5, rect.height() / 24)))
+        title_h = QFontMetrics(big).height()
+        flags = Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap
+        text_rect = QFontMetrics(small).boundingRect(body.toRect(), int(flags), tile.quota_text)
+        top = body.top() + max(0.0, (body.height() - title_h - 6 - text_rect.height()) / 2)
+        p.setFont(big)
+        p.setPen(QColor(QUOTA_REFUSED_COLOUR).lighter(120))
+        title = self.tr("Stream limit reached")
+        p.drawText(QRectF(body.left(), top, body.width(), title_h), Qt.AlignmentFlag.AlignCenter, title)
+        p.setFont(small)
+        p.setPen(QColor("#c9d1d9"))
+        below = QRectF(body.left(), top + title_h + 6, body.width(), max(0.0, body.bottom() - top - title_h - 6))
+        p.drawText(below, flags | Qt.AlignmentFlag.AlignTop, tile.quota_text)
+
+    def _paint_quota_note(self, p: QPainter, rect: QRectF, note: str) -> None:
+        """A small pill at the bottom edge, opposite the REC mark (``recording_marks``): the stream shows without
+        a confirmed quota slot."""
+        font = QFont(self.font())
+        font.setPointSizeF(8.5)
+        metrics = QFontMetrics(font)
+        width = min(rect.width() - 12, metrics.horizontalAdvance(note) + 18)
+        rtl = self.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        x = rect.left() + 6 if rtl else rect.right() - width - 6
+        pill = QRectF(x, rect.bottom() - metrics.height() - 12, width, metrics.height() + 6)
+        colour = QColor(QUOTA_NOTE_COLOUR)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setPen(QPen(colour, 1))
+        p.setBrush(QColor(0, 0, 0, 170))
+        p.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
+        p.setFont(font)
+        p.setPen(colour.lighter(130))
+        text = metrics.elidedText(note, Qt.TextElideMode.ElideRight, int(pill.width() - 14))
+        p.drawText(pill.adjusted(7, 0, -7, 0), Qt.AlignmentFlag.AlignCenter, text)
+
     def _paint_overlay(self, p: QPainter, rect: QRectF, has_image: bool) -> None:
         tile = self._tile
+        refused = tile.quota_refused
         state_key = tile.state.value if tile.state is not None else "stopped"
-        colour = QColor(STATE_COLOURS.get(state_key, MUTED))
+        colour = QColor(QUOTA_REFUSED_COLOUR if refused else STATE_COLOURS.get(state_key, MUTED))
         live = state_key == "live"
-        if not live:
+        if refused:
+            self._paint_refusal(p, rect)
+        elif not live:
             if has_image:
                 p.fillRect(rect, QColor(0, 0, 0, 140))  # stale picture: dim it under the state message
             big = QFont(self.font())
@@ -213,7 +283,7 @@ class VideoTile(QWidget):
         font = QFont(self.font())
         font.setPointSizeF(9.0)
         metrics = QFontMetrics(font)
-        badge_text = tile.state_text
+        badge_text = self.tr("limit reached") if refused else tile.state_text
         badge_w = metrics.horizontalAdvance(badge_text) + 24
         badge = QRectF(band.right() - badge_w - 6, band.y() + 4, badge_w, band.height() - 8)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -231,3 +301,6 @@ class VideoTile(QWidget):
         name_rect = QRectF(band.x() + 8, band.y(), max(0.0, badge.x() - band.x() - 14), band.height())
         name = QFontMetrics(name_font).elidedText(tile.camera_name, Qt.TextElideMode.ElideRight, int(name_rect.width()))
         p.drawText(name_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
+        note = tile.quota_note
+        if note:
+            self._paint_quota_note(p, rect, note)

@@ -1,4 +1,5 @@
-"""Async HTTP client of the backend's REST API (``/health``, ``/api/v1/cameras``, manual recording, playback).
+"""Async HTTP client of the backend's REST API (``/health``, ``/api/v1/cameras``, manual recording, playback,
+stream quotas).
 
 Results are the backend's own wire models (``backend.api.schemas`` / ``schemas_recording`` / ``schemas_playback``,
 the only backend modules the GUI may import). Every failure raises ``BackendError``: the backend's bilingual error
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from backend.api.schemas import API_PREFIX, CameraList, CameraOut, HealthOut, ImportResult
 from backend.api.schemas_playback import PlaybackSourceResult, RecordingQueryResult, TimelineResult
+from backend.api.schemas_quotas import HeartbeatOut, QuotaStats, ReleaseOut, ReservationOut
 from backend.api.schemas_recording import (
     ActiveRecordings,
     RecordingLimitsOut,
@@ -32,6 +34,7 @@ from backend.api.schemas_recording import (
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT_S = 10.0
+QUOTA_TIMEOUT_S = 3.0  # reserve/heartbeat/release: a tile must not wait long for a quota answer
 IMPORT_BATCH = 500  # cameras per import request (the API accepts up to 5000)
 
 M = TypeVar("M", bound=BaseModel)
@@ -264,3 +267,49 @@ class BackendClient:
         if picture_time.tzinfo is None or not response.content.startswith(b"\xff\xd8"):
             raise BackendError(200, BAD_RESPONSE, "not a JPEG with a picture time")
         return response.content, picture_time
+
+    # --- stream quotas ----------------------------------------------------------------------------------
+    async def reserve_stream(
+        self,
+        camera_id: str,
+        kind: str = "live",
+        *,
+        holder: str | None = None,
+        agency: str | None = None,
+        ttl_s: float | None = None,
+        timeout: float = QUOTA_TIMEOUT_S,
+    ) -> ReservationOut:
+        """``POST /api/v1/stream/reserve``: a slot of the camera's agency (``agency`` overrides it) for
+        ``kind`` ``live``|``recording``, held by ``holder`` (shown to administrators; default the caller's
+        name) for ``ttl_s`` seconds (default the backend's QUOTA_RESERVATION_TTL; the answer's ``ttl_seconds``
+        says how long). Raises BackendError: 429 ``quota_exceeded`` (bilingual message, details agency/limit/
+        used), 503 ``quota_store_unavailable``/``quotas_not_running``, 404 ``camera_not_found``, 0 unreachable."""
+        body: dict[str, Any] = {"cameraId": camera_id, "kind": kind}
+        if holder:
+            body["holder"] = holder
+        if agency:
+            body["agency"] = agency
+        if ttl_s is not None:
+            body["ttlSeconds"] = float(ttl_s)
+        answer = await self._request("POST", f"{API_PREFIX}/stream/reserve", json=body, timeout=timeout)
+        return self._parse(ReservationOut, answer)
+
+    async def heartbeat_stream(
+        self, reservation_id: str, ttl_s: float | None = None, *, timeout: float = QUOTA_TIMEOUT_S
+    ) -> HeartbeatOut:
+        """``POST /api/v1/stream/heartbeat/{id}``: extend the reservation by ``ttl_s`` (default the backend's
+        TTL). Raises BackendError: 404 ``reservation_not_found`` (it expired: reserve again), 403
+        ``reservation_not_yours``, 503 store down."""
+        body = {"ttlSeconds": float(ttl_s)} if ttl_s is not None else None
+        path = f"{API_PREFIX}/stream/heartbeat/{quote(reservation_id, safe='')}"
+        return self._parse(HeartbeatOut, await self._request("POST", path, json=body, timeout=timeout))
+
+    async def release_stream(self, reservation_id: str, *, timeout: float = QUOTA_TIMEOUT_S) -> bool:
+        """``DELETE /api/v1/stream/release/{id}``: True when the slot was live, False when it had expired or
+        was released already (idempotent). Raises BackendError (403 ``reservation_not_yours``, 503, 0)."""
+        path = f"{API_PREFIX}/stream/release/{quote(reservation_id, safe='')}"
+        return self._parse(ReleaseOut, await self._request("DELETE", path, timeout=timeout)).released
+
+    async def stream_stats(self) -> QuotaStats:
+        """``GET /api/v1/stream/stats``: every agency's ``limit``, ``used`` and ``available`` streams."""
+        return self._parse(QuotaStats, await self._request("GET", f"{API_PREFIX}/stream/stats"))

@@ -192,6 +192,12 @@ class BackendConnection(QObject):
     def imported_count(self) -> int:
         return len(self._to_backend)
 
+    @property
+    def import_pending(self) -> bool:
+        """True while the cameras the GUI shows are still to be imported into this backend (after a login or
+        a (re)start); False once the import answered (a camera missing then was not imported)."""
+        return self._pending_import is not None
+
     # --- commands ---------------------------------------------------------------------------------------
     def connect_milestone(self, login: MilestoneLogin, camera_ids: list[str]) -> None:
         """After an XProtect login: make sure a backend runs for this account and import ``camera_ids``.

@@ -14,6 +14,7 @@ from milestone.models import Camera, Inventory
 from ..backend_link.connection import BackendConnection
 from ..backend_link.options import BackendOptions
 from ..backend_link.process import MilestoneLogin
+from ..backend_link.reservations import StreamReservations
 from ..credentials import CredentialStore
 from ..settings import Settings
 from ..tasks import Notifier, TaskRunner
@@ -24,6 +25,7 @@ from .layouts import Layout
 from .login import LoginViewModel, SessionFactory, default_session_factory
 from .playback import PlaybackViewModel
 from .playback_sources import RecordingsService
+from .quota_meter import QuotaMeterViewModel
 from .recording import RecordingViewModel
 from .wall import WallViewModel
 
@@ -37,7 +39,9 @@ class MainViewModel(QObject):
     ``notifier``, ``runner``, ``login`` (LoginViewModel), ``tree`` (CameraTreeModel), ``tree_proxy``
     (CameraFilterProxy), ``wall`` (WallViewModel), ``backend`` (BackendConnection: after each XProtect login it
     starts the bundled backend for the same server and user, or uses the remote one, and imports the cameras;
-    ``backend_options`` None = no backend), ``backend_status`` (BackendStatusViewModel), ``recording``
+    ``backend_options`` None = no backend), ``backend_status`` (BackendStatusViewModel), ``reservations``
+    (StreamReservations: the stream quota lease every live tile takes before opening, released when it closes),
+    ``quota_meter`` (QuotaMeterViewModel: each agency's streams for the status bar), ``recording``
     (RecordingViewModel), ``playback`` (PlaybackViewModel: timeline and player of the cameras "View recordings"
     opened; their wall tiles pause their live streams meanwhile), ``admin`` (AdminViewModel: the administration
     pages the backend user may open). Signals: ``sigConnectionChanged()``
@@ -78,8 +82,11 @@ class MainViewModel(QObject):
         self.login = LoginViewModel(settings, credentials, self.runner, factory, parent=self)
         self.tree = CameraTreeModel(self)
         self.tree_proxy = CameraFilterProxy(self.tree, self)
+        self.backend = BackendConnection(backend_options, parent=self)
+        self.reservations = StreamReservations(self.backend)
+        self.quota_meter = QuotaMeterViewModel(self.backend, self.runner, parent=self)
         layout = Layout.parse(str(settings.get("last_layout")), default=Layout.TWO)
-        self.wall = WallViewModel(layout, clock or SystemClock(), parent=self)
+        self.wall = WallViewModel(layout, clock or SystemClock(), parent=self, gate=self.reservations)
         self._connection = ""
         self._server = ""
         self.login.sigLoggedIn.connect(self._on_logged_in)
@@ -89,7 +96,6 @@ class MainViewModel(QObject):
         self.wall.sigCameraStatusChanged.connect(self.tree.set_status)
         self.wall.sigLiveCountChanged.connect(self.sigLiveCountChanged)
         self.wall.sigRecordingsRequested.connect(self.view_recordings)
-        self.backend = BackendConnection(backend_options, parent=self)
         self.backend_status = BackendStatusViewModel(self.backend, parent=self)
         self.admin = AdminViewModel(self.backend, self.runner, clock=clock, parent=self)
         self.recording = RecordingViewModel(
@@ -203,7 +209,8 @@ class MainViewModel(QObject):
         self._resume_live()
         wanted = {camera_id.lower() for camera_id, _ in cameras}
         for tile in self.wall.tiles:
-            if tile.camera is not None and tile.camera.id.lower() in wanted and tile.handle is not None:
+            opened = tile.handle is not None or tile.waiting_for_quota
+            if tile.camera is not None and tile.camera.id.lower() in wanted and opened:
                 tile.close()
                 self._paused_tiles.append(tile.index)
         self.playback.open(cameras, at_us)
@@ -249,10 +256,12 @@ class MainViewModel(QObject):
             self.notifier.error(self.tr("The settings could not be saved: {0}").format(exc.strerror or exc))
 
     async def aclose(self) -> None:
-        """Shutdown: save settings, close every stream, cancel pending tasks, close the session."""
+        """Shutdown: save settings, close every stream (releasing the tiles' stream quota slots before the
+        backend connection closes), cancel pending tasks, close the session."""
         if self.login.session is not None:
             await self.save_settings()
         self.wall.close_streams()
+        await self.reservations.aclose()
         await self.playback.aclose()
         await self.backend.aclose()
         await self.login.aclose()

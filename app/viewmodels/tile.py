@@ -1,6 +1,9 @@
 """One tile of the video wall: the camera shown, its connection state and the newest decoded frame.
 
-The tile owns the media engine's live handle for its camera. Engine callbacks arrive on engine threads and are
+The tile owns the media engine's live handle for its camera. With a ``StreamGate`` (the GUI's
+``app.backend_link.reservations.StreamReservations``) it first takes a stream quota lease and opens the stream
+only when the lease admits it: a refused tile stays closed and offers ``retry_quota``; a tile that shows video is
+never closed by the quota system (it shows a note instead). Engine callbacks arrive on engine threads and are
 marshalled to the GUI thread through queued signals; frame notifications are coalesced (at most one queued per
 tile). The widget pulls the newest frame (``pull_frame``) when told one is ready, paints ``image`` and then calls
 ``note_painted``; the tile keeps the statistics (see ``tile_stats``).
@@ -10,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QImage
@@ -19,12 +22,21 @@ from media.stream_stats import StreamState
 from milestone.clock import Clock, SystemClock
 from milestone.models import Camera
 
+from ..backend_link.lease_status import LeaseState, LeaseStatus
+from ..backend_link.reservations import StreamLease
+from . import quota_texts
 from .tile_stats import TileStats, TileStatsSnapshot
 
 log = logging.getLogger(__name__)
 
 # open_live(camera, on_state, on_frame) -> handle; the wall binds the engine and the session's tokens.
 StreamOpener = Callable[[Camera, Callable[[StreamState, str], None], Callable[[], None]], Any]
+
+
+class StreamGate(Protocol):
+    """Where a tile takes its stream quota lease (``app.backend_link.reservations.StreamReservations``)."""
+
+    def lease(self, camera_id: str, on_change: Callable[[StreamLease], None], kind: str = "live") -> StreamLease: ...
 
 
 def _dropped(stats: Any) -> int:
@@ -73,20 +85,33 @@ def reason_text(detail: str) -> str:
 class TileViewModel(QObject):
     """View-model of tile ``index``. GUI-thread object; only the engine callbacks run elsewhere.
 
+    ``gate``: where to take a stream quota lease before opening (None: open at once, e.g. tests of the wall).
     Signals: ``sigCameraChanged()`` (camera assigned or cleared), ``sigStateChanged()`` (``state``/``state_text``),
-    ``sigFrameReady()`` (a newer frame can be pulled; coalesced).
+    ``sigFrameReady()`` (a newer frame can be pulled; coalesced), ``sigQuotaChanged()`` (``quota``,
+    ``quota_refused``, ``quota_note``, ``quota_text``).
     """
 
     sigCameraChanged = Signal()
     sigStateChanged = Signal()
     sigFrameReady = Signal()
+    sigQuotaChanged = Signal()
     _sigEngineState = Signal(int, object, str)  # generation, StreamState, detail
     _sigEngineFrame = Signal(int)  # generation
 
-    def __init__(self, index: int, opener: StreamOpener | None, clock: Clock | None = None, parent=None) -> None:
+    def __init__(
+        self,
+        index: int,
+        opener: StreamOpener | None,
+        clock: Clock | None = None,
+        parent=None,
+        *,
+        gate: StreamGate | None = None,
+    ) -> None:
         super().__init__(parent)
         self._index = index
         self._opener = opener
+        self._gate = gate
+        self._lease: StreamLease | None = None
         self._clock = clock or SystemClock()
         self._camera: Camera | None = None
         self._handle: Any = None
@@ -139,6 +164,37 @@ class TileViewModel(QObject):
         return reason
 
     @property
+    def quota(self) -> LeaseStatus | None:
+        """The stream quota lease's status (None without a lease: no camera, no gate, or the stream closed)."""
+        return self._lease.status if self._lease is not None else None
+
+    @property
+    def quota_refused(self) -> bool:
+        """True when the quota refused this tile's stream: it stays closed until ``retry_quota``."""
+        return self._lease is not None and self._lease.state is LeaseState.REFUSED
+
+    @property
+    def waiting_for_quota(self) -> bool:
+        """True while the stream waits for its quota lease's first answer (it opens when admitted)."""
+        return self._lease is not None and self._lease.state is LeaseState.PENDING
+
+    @property
+    def quota_text(self) -> str:
+        """Why the tile was refused (the backend's message in the operator's language and the agency's usage);
+        "" unless ``quota_refused``."""
+        return quota_texts.refusal_text(self._lease.status) if self.quota_refused else ""
+
+    @property
+    def quota_note(self) -> str:
+        """A short note while the stream shows without a confirmed slot ("quota not checked", "over the stream
+        quota"), "" otherwise; ``quota_note_reason`` explains it."""
+        return quota_texts.note_text(self.quota)
+
+    @property
+    def quota_note_reason(self) -> str:
+        return quota_texts.note_reason(self.quota)
+
+    @property
     def image(self) -> QImage | None:
         """The newest pulled frame as a QImage (Format_RGB32), or None before the first frame."""
         return self._image
@@ -163,16 +219,47 @@ class TileViewModel(QObject):
             self.assign(camera)
 
     def assign(self, camera: Camera | None) -> None:
-        """Show ``camera`` (None: empty tile). Closes the previous stream and opens the new one."""
+        """Show ``camera`` (None: empty tile). Closes the previous stream (releasing its quota lease) and opens
+        the new one once its lease admits it."""
         self._close_handle()
+        self._drop_lease()
         self._camera = camera
         self._stats.reset()
         self._frame, self._image, self._image_painted = None, None, True
         self._set_state(None, "")
         if camera is not None and self._opener is not None:
-            self._open(camera)
+            self._start(camera)
         self.sigCameraChanged.emit()
         self.sigFrameReady.emit()  # the picture changed (now empty)
+
+    def retry_quota(self) -> None:
+        """The operator's Retry on a refused tile: reserve again; the stream opens when granted."""
+        if self._lease is not None and self._lease.state is LeaseState.REFUSED:
+            self._lease.retry()
+
+    def _start(self, camera: Camera) -> None:
+        if self._gate is None:
+            self._open(camera)
+            return
+        self._set_state(StreamState.CONNECTING, "")
+        self._lease = self._gate.lease(camera.id, self._on_lease)
+        self._on_lease(self._lease)
+
+    def _on_lease(self, lease: StreamLease) -> None:
+        if lease is not self._lease:
+            return  # a lease this tile let go of
+        state = lease.state
+        if state.admits and self._handle is None and self._camera is not None and self._opener is not None:
+            self._open(self._camera)
+        elif self._handle is None:  # waiting for the quota (connecting), or refused (no stream)
+            self._set_state(StreamState.CONNECTING if state is LeaseState.PENDING else None, "")
+        self.sigQuotaChanged.emit()
+
+    def _drop_lease(self) -> None:
+        lease, self._lease = self._lease, None
+        if lease is not None:
+            lease.release()
+            self.sigQuotaChanged.emit()
 
     def _open(self, camera: Camera) -> None:
         self._generation += 1
@@ -187,6 +274,7 @@ class TileViewModel(QObject):
         except Exception as exc:  # the engine refused to open (e.g. camera without recording server)
             log.warning("cannot open live stream of camera %s: %s", camera.id, exc)
             self._handle = None
+            self._drop_lease()  # no stream: no slot
             self._set_state(StreamState.STOPPED, type(exc).__name__)
             return
         if self._size != (0, 0):
@@ -259,8 +347,10 @@ class TileViewModel(QObject):
         self._stats.went_live = self._state == StreamState.LIVE
 
     def close(self) -> None:
-        """Close the stream (the tile keeps its camera, so a later ``set_opener`` reopens it)."""
+        """Close the stream and release its quota lease (the tile keeps its camera, so a later ``set_opener``
+        reopens it)."""
         self._close_handle()
+        self._drop_lease()
         self._set_state(None, "")
 
     # --- internals --------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from milestone.models import Camera, Inventory
 
 from .camera_status import CameraStatus
 from .layouts import Layout
-from .tile import StreamOpener, TileViewModel
+from .tile import StreamGate, StreamOpener, TileViewModel
 from .tile_stats import TileStatsSnapshot
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,11 @@ class WallViewModel(QObject):
     str CameraStatus value)`` (from the tiles' stream states, for the camera tree), ``sigAssignmentChanged()``,
     ``sigRecordingsRequested(list camera_ids)`` (the operator asked for a tile's recordings; the main view-model
     opens the timeline and the player).
+
+    ``gate``: the stream quota (``app.backend_link.reservations.StreamReservations``) every tile takes a lease
+    from before it opens its stream; one lease per tile showing a camera (each tile opens its own stream, so
+    the same camera on two tiles holds two slots; tiles hidden behind a maximised one keep streaming and keep
+    theirs). None: tiles open without reservations.
     """
 
     sigLayoutChanged = Signal()
@@ -42,9 +47,12 @@ class WallViewModel(QObject):
     sigAssignmentChanged = Signal()
     sigRecordingsRequested = Signal(list)
 
-    def __init__(self, layout: Layout = Layout.TWO, clock: Clock | None = None, parent=None) -> None:
+    def __init__(
+        self, layout: Layout = Layout.TWO, clock: Clock | None = None, parent=None, *, gate: StreamGate | None = None
+    ) -> None:
         super().__init__(parent)
         self._clock = clock or SystemClock()
+        self._gate = gate
         self._opener: StreamOpener | None = None
         self._inventory: Inventory | None = None
         self._layout = layout
@@ -161,7 +169,7 @@ class WallViewModel(QObject):
             self.sigRecordingsRequested.emit([self._tiles[index].camera.id])
 
     def close_streams(self) -> None:
-        """Close every tile's stream (shutdown, logout); cameras stay assigned."""
+        """Close every tile's stream and release its quota lease (shutdown, logout); cameras stay assigned."""
         for tile in self._tiles:
             tile.close()
         self._update_live()
@@ -181,7 +189,7 @@ class WallViewModel(QObject):
             tile.assign(None)
             tile.deleteLater()
         while len(self._tiles) < count:
-            tile = TileViewModel(len(self._tiles), self._opener, self._clock, parent=self)
+            tile = TileViewModel(len(self._tiles), self._opener, self._clock, parent=self, gate=self._gate)
             tile.sigStateChanged.connect(lambda t=tile: self._on_tile_state(t))
             self._tiles.append(tile)
 
