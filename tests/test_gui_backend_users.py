@@ -34,8 +34,9 @@ __all__ = ["make_backend_process"]
 OPERATOR_PASSWORD = "operator password 1"
 
 
-def _import_all(server) -> list[str]:
-    """Import every XProtect camera into the backend with its API token (as an administrator would)."""
+def _import_all_but_one(server) -> list[str]:
+    """Import every XProtect camera but the last into the backend with its API token (as an administrator
+    would); returns every camera id."""
     deadline = time.monotonic() + 30
     while True:
         listed = httpx.get(f"{server.url}/api/v1/milestone/cameras", headers=server.headers, timeout=10)
@@ -44,12 +45,8 @@ def _import_all(server) -> list[str]:
         assert time.monotonic() < deadline, listed.text
         time.sleep(0.3)
     ids = [c["id"] for c in listed.json()["cameras"]]
-    r = httpx.post(
-        f"{server.url}/api/v1/cameras/import",
-        json={"cameras": [{"milestoneDeviceId": i} for i in ids]},
-        headers=server.headers,
-        timeout=30,
-    )
+    body = {"cameras": [{"milestoneDeviceId": i} for i in ids[:-1]]}
+    r = httpx.post(f"{server.url}/api/v1/cameras/import", json=body, headers=server.headers, timeout=30)
     assert r.status_code in (200, 201), r.text
     return ids
 
@@ -70,7 +67,7 @@ def test_the_gui_logs_into_a_shared_backend_as_a_user(
     )
     user = {"username": "olga", "password": OPERATOR_PASSWORD, "role": "operator", "displayName": "Olga"}
     assert httpx.post(f"{server.url}/api/v1/users", json=user, headers=server.headers).status_code == 201
-    _import_all(server)
+    ids = _import_all_but_one(server)
     settings = Settings(None, environ={})
     settings.set("backend_url", server.url)
     settings.set("backend_username", "olga")
@@ -89,17 +86,31 @@ def test_the_gui_logs_into_a_shared_backend_as_a_user(
         rt.vm.show_cameras()
         backend, vm = rt.vm.backend, rt.vm
         await wait_until(
-            lambda: backend.state == BackendState.CONNECTED and backend.imported_count == 3,
+            lambda: backend.state == BackendState.CONNECTED and backend.imported_count == 2,
             30,
             "the GUI to log into the backend and map the imported cameras",
-            describe=lambda: (backend.state, backend.failure, backend.permissions),
+            describe=lambda: (backend.state, backend.imported_count, backend.import_pending, backend.permissions),
         )
+        assert not backend.import_pending  # an operator does not import: the missing camera is not waited for
+        # The camera an administrator has not imported still gets a live slot, counted against OTHER.
+        tile = next(t for t in vm.wall.tiles if t.camera is not None and t.camera.id.lower() == ids[-1].lower())
+        await wait_until(
+            lambda: tile.quota is not None and tile.quota.reservation_id != "",
+            15,
+            "the unimported camera's reservation",
+            describe=lambda: tile.quota,
+        )
+        assert tile.quota.agency == "OTHER" and tile.quota.holder.startswith("olga/gui:")
         assert backend.identity is not None and (backend.identity.username, backend.identity.kind) == ("olga", "user")
         assert backend.permissions == {"view", "record"} and not backend.can("users.manage")
         assert "Signed in as Olga (operator)" in window.backend_label.toolTip()
         assert panel.isVisible()  # an operator records
-        camera = vm.wall.tiles[1].camera
-        qtbot.mouseClick(window.wall.tiles[1], Qt.MouseButton.LeftButton)
+        unimported = vm.wall.tiles.index(tile)
+        qtbot.mouseClick(window.wall.tiles[unimported], Qt.MouseButton.LeftButton)
+        assert not panel.start_button.isEnabled() and "administrator can import" in panel.hint_label.text()
+        index = next(i for i, t in enumerate(vm.wall.tiles) if t.camera is not None and i != unimported)
+        camera = vm.wall.tiles[index].camera
+        qtbot.mouseClick(window.wall.tiles[index], Qt.MouseButton.LeftButton)
         vm.recording.set_duration(2)
         qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
         await wait_until(lambda: vm.recording.is_recording(camera.id), 15, "the operator's recording to start")

@@ -89,6 +89,7 @@ class BackendConnection(QObject):
         self._camera_ids: list[str] = []  # the cameras the GUI shows (imported again after every (re)start)
         self._pending_import: list[str] | None = None
         self._import_after = 0.0
+        self._remap: list[str] | None = None  # cameras to look for again (not imported by an administrator yet)
         self._to_backend: dict[str, str] = {}  # XProtect id (lower case) -> backend camera id
         self._to_xprotect: dict[str, str] = {}  # backend camera id (lower case) -> XProtect id
         self._state = BackendState.OFF
@@ -210,6 +211,7 @@ class BackendConnection(QObject):
         self._camera_ids = list(camera_ids)
         self._pending_import = self._camera_ids
         self._import_after = 0.0
+        self._remap = None
         if self._process is not None and not login.same_account(self._login):
             self._to_backend.clear()
             self._to_xprotect.clear()
@@ -292,6 +294,7 @@ class BackendConnection(QObject):
         """Start (bundled) or connect (remote); True when a client exists afterwards."""
         await self._drop_client()
         self._pending_import, self._import_after = self._camera_ids, 0.0  # idempotent: a new backend learns them
+        self._remap = None
         if self.options.mode == REMOTE:
             if self.options.problem:
                 self._set_state(BackendState.FAILED, self.options.problem)
@@ -423,8 +426,11 @@ class BackendConnection(QObject):
         self._update_from_health()
         if self._limits_client is not client:
             await self._fetch_limits(client)
-        if self._pending_import is not None and asyncio.get_running_loop().time() >= self._import_after:
+        due = asyncio.get_running_loop().time() >= self._import_after
+        if self._pending_import is not None and due:
             await self._import(client, self._pending_import)
+        elif self._remap is not None and due:
+            await self._import(client, self._remap)
 
     async def _fetch_limits(self, client: BackendClient) -> None:
         """Learn the durations this backend accepts (once per client; a backend without the route keeps the
@@ -463,11 +469,14 @@ class BackendConnection(QObject):
             self._import_after = asyncio.get_running_loop().time() + IMPORT_RETRY_S
             return
         if self._pending_import is camera_ids:
-            if len(cameras) < len(camera_ids) and not self.can(CAMERAS_MANAGE):
-                # An administrator may import the rest later: look again in a while.
-                self._import_after = asyncio.get_running_loop().time() + IMPORT_RETRY_S
-            else:
-                self._pending_import = None
+            self._pending_import = None
+        if len(cameras) < len(camera_ids) and not self.can(CAMERAS_MANAGE):
+            # An administrator may import the rest later: look again in a while (their tiles count against
+            # OTHER meanwhile: import_pending is False).
+            self._remap = camera_ids
+            self._import_after = asyncio.get_running_loop().time() + IMPORT_RETRY_S
+        else:
+            self._remap = None
         originals = {camera_id.lower(): camera_id for camera_id in camera_ids}
         for cam in cameras:
             if cam.milestone_device_id:

@@ -170,7 +170,9 @@ class RecordingViewModel(QObject):
         if not self.permitted:
             return self.tr("Your account may not record.")
         if self._backend.backend_camera_id(self._camera_id) is None:
-            return self.tr("The backend is still importing the cameras from XProtect…")
+            if self._backend.import_pending:
+                return self.tr("The backend is still importing the cameras from XProtect…")
+            return self.tr("This camera is not in the backend yet; an administrator can import it.")
         return ""
 
     @property
