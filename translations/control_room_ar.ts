@@ -980,6 +980,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>This camera is not in the backend yet; an administrator can import it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Recording of {0} extended to {1}.</source>
         <translation type="unfinished"></translation>
     </message>
