@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
 
@@ -36,13 +35,12 @@ from .client import BackendClient, BackendError
 from .events import EventsClient
 from .options import BUNDLED, OFF, REMOTE, BackendOptions, DurationLimits
 from .process import BackendStartError, BundledBackend, MilestoneLogin
-from .session import log_in, log_out, permissions_of, refresh, who_am_i
+from .session import SessionState, log_out
 
 log = logging.getLogger(__name__)
 
 RESTART_BACKOFF_S = (2.0, 5.0, 10.0, 30.0, 60.0)
 IMPORT_RETRY_S = 30.0  # after an import failure other than "XProtect not connected yet"
-REFRESH_MARGIN = 0.25  # refresh a user session when less than this share of its life is left
 CAMERAS_MANAGE = "cameras.manage"
 
 
@@ -99,13 +97,7 @@ class BackendConnection(QObject):
         self._closed = False
         self.limits: DurationLimits = self.options.limits  # replaced by the backend's own once it answers
         self._limits_client: BackendClient | None = None
-        self._identity: MeOut | None = None
-        self._permissions: frozenset[str] = frozenset()
-        self._user_session = False  # the client holds a user session token (not an API token)
-        self._session_life_s = 0.0
-        self._refresh_at = 0.0  # loop time when the user session should be refreshed
-        self._refused_login: tuple[str, str] | None = None  # credentials the backend refused: never retried
-        self.login_error: BackendError | None = None  # why the backend refused the log-in (bilingual)
+        self._session = SessionState()
 
     # --- state ------------------------------------------------------------------------------------------
     @property
@@ -178,16 +170,21 @@ class BackendConnection(QObject):
     @property
     def permissions(self) -> frozenset[str]:
         """What the backend lets this GUI's principal do (backend.auth.permissions names); empty while unknown."""
-        return self._permissions
+        return self._session.permissions
 
     def can(self, permission: str) -> bool:
         """True when the backend grants ``permission`` (False while unknown)."""
-        return permission in self._permissions
+        return permission in self._session.permissions
 
     @property
     def identity(self) -> MeOut | None:
         """Who the backend says this GUI is (user name, role, kind user|token), or None while unknown."""
-        return self._identity
+        return self._session.identity
+
+    @property
+    def login_error(self) -> BackendError | None:
+        """Why the backend refused the user log-in (bilingual), or None."""
+        return self._session.login_error
 
     @property
     def imported_count(self) -> int:
@@ -216,7 +213,7 @@ class BackendConnection(QObject):
             self._to_backend.clear()
             self._to_xprotect.clear()
         self._login = login
-        self._refused_login = None  # the operator logged in anew: the backend log-in may be tried again
+        self._session.refused = None  # the operator logged in anew: the backend log-in may be tried again
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._supervise(), name="backend-link")
         self._wake.set()
@@ -340,53 +337,36 @@ class BackendConnection(QObject):
         if credentials is None:
             self._set_state(BackendState.FAILED, "no user name and password for the backend")
             return False
-        if credentials == self._refused_login:
+        if credentials == self._session.refused:
             return False  # a refused password is not tried again until the operator logs in anew
         self._set_state(BackendState.CONNECTING)
         try:
-            session = await log_in(self.options.url, *credentials)
+            token = await self._session.log_in(self.options.url, credentials, asyncio.get_running_loop().time())
         except BackendError as exc:
             if exc.answered:
-                self.login_error = exc
-                if exc.status in (401, 403):
-                    self._refused_login = credentials
                 log.warning("the backend refused the log-in of %s: %s", credentials[0], exc.code)
                 self._set_state(BackendState.FAILED, f"log-in refused ({exc.code})")
             else:
                 self._set_state(BackendState.UNREACHABLE, exc.code)
             return False
-        assert session.token is not None
-        self.login_error = None
-        self._user_session = True
-        self._schedule_refresh(session.expires_at)
-        self._attach(self.options.url, session.token)
-        log.info("logged into the backend as %s (%s)", session.user.username, session.user.role)
+        self._attach(self.options.url, token)
+        log.info("logged into the backend as %s", credentials[0])
         return True
-
-    def _schedule_refresh(self, expires_at: datetime) -> None:
-        loop = asyncio.get_running_loop()
-        left = max(0.0, (expires_at - _utcnow()).total_seconds())
-        self._session_life_s = max(self._session_life_s, left)
-        self._refresh_at = loop.time() + max(0.0, left - self._session_life_s * REFRESH_MARGIN)
 
     async def _check_identity(self, client: BackendClient) -> bool:
         """Re-read who we are and what we may do; False when the backend no longer accepts our token (the
         client is dropped: a user session is opened again at the next round)."""
         try:
-            if self._user_session and asyncio.get_running_loop().time() >= self._refresh_at:
-                self._schedule_refresh((await refresh(client)).expires_at)
-            me = await who_am_i(client)
+            changed = await self._session.check(client, asyncio.get_running_loop().time())
         except BackendError as exc:
             if exc.status == 401:
-                what = "session" if self._user_session else "API token"
+                what = "session" if self._session.user else "API token"
                 log.warning("the backend no longer accepts this GUI's %s", what)
                 await self._drop_client()
                 self._set_state(BackendState.FAILED, f"the backend refused the {what}")
                 return False
             return True  # transient: keep what we know
-        permissions = permissions_of(me)
-        if (me, permissions) != (self._identity, self._permissions):
-            self._identity, self._permissions = me, permissions
+        if changed:
             self.sigPermissionsChanged.emit()
         return True
 
@@ -398,7 +378,7 @@ class BackendConnection(QObject):
     async def _drop_client(self) -> None:
         events, self._events = self._events, None
         client, self._client = self._client, None
-        user_session, self._user_session = self._user_session, False
+        user_session, self._session.user = self._session.user, False
         if events is not None:
             await events.close()
         if client is not None:
@@ -485,7 +465,3 @@ class BackendConnection(QObject):
                 self._to_xprotect[cam.id.lower()] = xprotect_id
         log.info("%d cameras imported into the backend", len(cameras))
         self.sigCamerasChanged.emit()
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)

@@ -9,6 +9,7 @@ service holding every permission. A backend older than the users API (404 on ``/
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from backend.api.schemas import API_PREFIX
@@ -58,3 +59,53 @@ async def log_out(client: BackendClient) -> None:
 def permissions_of(me: MeOut | None) -> frozenset[str]:
     """The permissions ``me`` grants (every one for a backend without the users API)."""
     return ALL_PERMISSIONS if me is None else frozenset(me.permissions)
+
+
+class SessionState:
+    """Who the GUI is at its backend and, for a user log-in, when to refresh the session (asyncio loop time,
+    seconds) and which credentials the backend refused (never tried again by themselves: lock-out).
+    ``identity``/``permissions`` come from ``/auth/me``; ``login_error`` is the last refusal (bilingual)."""
+
+    REFRESH_MARGIN = 0.25  # refresh when less than this share of the session's life is left
+
+    def __init__(self) -> None:
+        self.identity: MeOut | None = None
+        self.permissions: frozenset[str] = frozenset()
+        self.user = False  # the client holds a user session token (not an API token)
+        self.login_error: BackendError | None = None
+        self.refused: tuple[str, str] | None = None
+        self._life_s = 0.0
+        self._refresh_at = 0.0
+
+    async def log_in(self, base_url: str, credentials: tuple[str, str], now: float) -> str:
+        """Open a user session; returns its token. ``now``: loop time. Raises BackendError; a refusal the
+        backend answered is kept in ``login_error`` and, for 401/403, its credentials in ``refused``."""
+        try:
+            session = await log_in(base_url, *credentials)
+        except BackendError as exc:
+            if exc.answered:
+                self.login_error = exc
+                if exc.status in (401, 403):
+                    self.refused = credentials
+            raise
+        assert session.token is not None
+        self.login_error, self.user = None, True
+        self._schedule(session.expires_at, now)
+        return session.token
+
+    def _schedule(self, expires_at: datetime, now: float) -> None:
+        left = max(0.0, (expires_at - datetime.now(UTC)).total_seconds())
+        self._life_s = max(self._life_s, left)
+        self._refresh_at = now + max(0.0, left - self._life_s * self.REFRESH_MARGIN)
+
+    async def check(self, client: BackendClient, now: float) -> bool:
+        """Refresh a user session when due and re-read ``/auth/me``; True when identity or permissions
+        changed. Raises BackendError (401: the backend no longer accepts the token)."""
+        if self.user and now >= self._refresh_at:
+            self._schedule((await refresh(client)).expires_at, now)
+        me = await who_am_i(client)
+        permissions = permissions_of(me)
+        if (me, permissions) == (self.identity, self.permissions):
+            return False
+        self.identity, self.permissions = me, permissions
+        return True
