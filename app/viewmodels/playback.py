@@ -28,7 +28,14 @@ from milestone.clock import Clock, SystemClock
 
 from ..tasks import TaskRunner
 from .playback_channel import PlaybackChannel
-from .playback_navigation import next_start, previous_start, sequence_starts, shuttle_speed, stepping_player
+from .playback_navigation import (
+    next_start,
+    previous_start,
+    sequence_owner,
+    sequence_starts,
+    shuttle_speed,
+    stepping_player,
+)
 from .playback_players import (
     ClockFactory,
     PlayerFactory,
@@ -385,7 +392,7 @@ class PlaybackViewModel(QObject):
             self.timeline.request_seek(start_us)
             return
         self.timeline.request_seek(start_us - 1)
-        player = self._stepper(start_us)
+        player = sequence_owner(self._channels, self.timeline.lanes, start_us)
         if player is not None:
             player.step(1)
 

@@ -47,3 +47,15 @@ def stepping_player(channels: Sequence[Any], lanes_of: Callable[[str], CameraLan
             if channel.player is not None and lanes is not None and lanes.recorded_at(time_us) is not None:
                 return channel.player
     return players[0] if players else None
+
+
+def sequence_owner(channels: Sequence[Any], lanes_of: Callable[[str], CameraLanes | None], start_us: int) -> Any:
+    """The player of the camera whose recorded sequence starts at ``start_us`` (the one a Page Up/Down jump
+    lands on); else ``stepping_player``'s choice. Stepping that player onto the sequence's first picture moves
+    the shared clock there; another camera recording through ``start_us`` would step from its own frame
+    before ``start_us`` and could land a frame later."""
+    for channel in channels:
+        lanes = lanes_of(channel.camera_id)
+        if channel.player is not None and lanes is not None and any(b.start_us == start_us for b in lanes.recorded):
+            return channel.player
+    return stepping_player(channels, lanes_of, start_us)
