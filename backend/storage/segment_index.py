@@ -242,6 +242,18 @@ class SegmentIndex:
                 .execution_options(synchronize_session=False)
             )
 
+    def unclaim(self, segment_ids: Iterable[int]) -> None:
+        """Claimed segments that were not tried after all: ``uploading`` → ``local``, the claim's attempt taken
+        back, the last error kept."""
+        ids = list(segment_ids)
+        with self._sessions() as s, s.begin():
+            s.execute(
+                update(Segment)
+                .where(Segment.id.in_(ids), Segment.storage_state == "uploading")
+                .values(storage_state="local", upload_attempts=Segment.upload_attempts - 1)
+                .execution_options(synchronize_session=False)
+            )
+
     def note_error(self, segment_id: int, error: str) -> None:
         """Record ``error`` as ``last_upload_error`` without changing the state (e.g. its file is missing)."""
         with self._sessions() as s, s.begin():

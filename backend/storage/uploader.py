@@ -271,6 +271,11 @@ class Uploader:
             return policy.poll_interval_s
         deferred = {sid: nb for sid, (_, nb) in self._segment_backoff.items() if nb > now}
         batch = await self._run_sync(self._index.claim_pending, free, set(self._in_flight) | set(deferred))
+        if batch and self._clock.monotonic() < self._store_not_before:
+            # An upload failed on the store while these were being claimed: hand them back untried, the
+            # store-wide back-off holds for them too.
+            await self._run_sync(self._index.unclaim, [record.id for record in batch])
+            return min(policy.poll_interval_s, self._store_not_before - self._clock.monotonic())
         for record in batch:
             self._in_flight[record.id] = asyncio.create_task(self._upload(record), name=f"upload-{record.id}")
         delay = policy.poll_interval_s
