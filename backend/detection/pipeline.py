@@ -8,9 +8,9 @@ event) and every ``RESCAN_S``; at most one segment per worker process is in flig
 Workers: a ``ProcessPoolExecutor`` (``spawn`` start method: the backend process has threads) of
 ``settings.workers`` processes whose initializer loads and warms the detectors once
 (``backend.detection.worker``); a probe call then tells which detectors loaded. When none works (missing or
-corrupt model, no detector configured), segments stay pending, the lag grows, and ``status()`` and /health
-say why; recording and upload are never affected. A worker process that dies fails the segment it was given
-(run ``failed``) and the pool is restarted.
+corrupt model, no detector configured), the processes are ended and segments stay pending, the lag grows, and
+``status()`` and /health say why; recording and upload are never affected. A worker process that dies fails
+the segment it was given (run ``failed``) and the pool is restarted.
 
 Each segment: located (spool file while it exists, else the object store: a filesystem store's file or an S3
 presigned URL, ``backend.playback.sources.SegmentLocator``), sampled at ``sample_fps``, analysed in batches of
@@ -209,6 +209,8 @@ class DetectionPipeline:
                     log.info("detector %s loaded in %d worker process(es)", s.name, self.settings.workers)
                 else:
                     log.error("detector %s unusable: %s", s.name, s.message)
+            if not any(s.ok for s in states):  # nothing to run: free the processes until the next start
+                await self._close_pool()
         self._loading = False
 
     async def _close_pool(self) -> None:
