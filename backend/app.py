@@ -83,13 +83,15 @@ def default_components() -> list[ComponentFactory]:
 
         Playback starts after storage (it reads the spool and the store) and before recording (at start-up it
         records the backend's downtime during sessions that recording is about to resume). Quotas start first so that
-    recordings resumed at start-up can reserve their slots."""
+    recordings resumed at start-up can reserve their slots. Detection starts after storage (it reads uploaded
+    segments from the store)."""
+    from backend.detection.component import DetectionComponent
     from backend.playback.component import PlaybackComponent
     from backend.quotas.component import QuotaComponent
     from backend.recording.component import RecordingComponent
     from backend.storage.component import StorageComponent
 
-    return [QuotaComponent, StorageComponent, PlaybackComponent, RecordingComponent]
+    return [QuotaComponent, StorageComponent, DetectionComponent, PlaybackComponent, RecordingComponent]
 
 
 def _version() -> str:
@@ -105,7 +107,7 @@ DESCRIPTION = """Headless backend of the control-room video product.
 **Errors**: `{"error": {"code", "message", "message_ar", "details"}}` (English and Arabic).
 **Events**: WebSocket `/api/v1/events?token=<API token>[&types=a,b][&cameraId=...]` pushes JSON messages
 `{"type", "time_us", "camera_id", "data"}` of types recording_started, recording_progress, recording_stopped,
-segment_uploaded, camera_status, quota_changed (`{agency, limit, used}`), milestone_status (see the EventOut
+segment_uploaded, camera_status, quota_changed (`{agency, limit, used}`), detection, milestone_status (see the EventOut
 schema).
 """
 

@@ -21,6 +21,7 @@ TOML layout::
     [playback]                  # PlaybackSettings
     [quotas]                    # backend.quotas.settings.QuotaSettings
     [quotas.limits]             # METRO = 30 (env QUOTA_LIMIT_METRO=30)
+    [detection]                 # backend.detection.settings.DetectionSettings (env DETECTION_*)
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ import keyring
 import keyring.errors
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from backend.detection.settings import DetectionSettings
 from backend.quotas.settings import QuotaSettings
 
 log = logging.getLogger(__name__)
@@ -220,6 +222,7 @@ class BackendSettings(_Section):
     auth: AuthSettings = AuthSettings()
     playback: PlaybackSettings = PlaybackSettings()
     quotas: QuotaSettings = QuotaSettings()
+    detection: DetectionSettings = DetectionSettings()
 
     def resolve(self, path: Path | str) -> Path:
         """``path`` itself when absolute, else under ``data_dir``."""
@@ -333,6 +336,20 @@ ENV_VARS: dict[str, str] = {
     "QUOTA_REDIS_URL_FILE": "quotas.redis_url_file",
     "QUOTA_RESERVATION_TTL": "quotas.reservation_ttl_s",
     "QUOTA_CLEANUP_INTERVAL": "quotas.cleanup_interval_s",
+    "DETECTION_ENABLED": "detection.enabled",
+    "DETECTION_SAMPLE_FPS": "detection.sample_fps",
+    "DETECTION_BATCH_SIZE": "detection.batch_size",
+    "DETECTION_THREADS": "detection.threads",
+    "DETECTION_WORKERS": "detection.workers",
+    "DETECTION_YOLO_MODEL": "detection.yolo_model",
+    "DETECTION_YOLO_CLASSES": "detection.yolo_classes",
+    "DETECTION_CONFIDENCE": "detection.confidence",
+    "DETECTION_IOU": "detection.iou",
+    "DETECTION_FACE": "detection.face",
+    "DETECTION_FACE_CONFIDENCE": "detection.face_confidence",
+    "DETECTION_WATCH_LABELS": "detection.watch_labels",
+    "DETECTION_LIVE_CAMERAS": "detection.live_cameras",
+    "DETECTION_LIVE_FPS": "detection.live_fps",
 }
 QUOTA_LIMIT_PREFIX = "QUOTA_LIMIT_"  # QUOTA_LIMIT_<AGENCY>=N -> quotas.limits.<AGENCY>
 

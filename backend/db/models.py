@@ -384,3 +384,56 @@ event.listen(
         "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()"
     ).execute_if(dialect="postgresql"),
 )
+
+
+DETECTION_RUN_STATES = ("done", "failed", "skipped")
+
+
+class Detection(Base):
+    """One object a detector found in one sampled frame of a recorded segment (backend.detection).
+
+    ``at_us`` is the frame's wall time (UTC µs: the segment's ``start_us`` plus the frame's timestamp offset,
+    as ``media.segment_writer`` stamps it). The box corners are NORMALISED to 0..1 of the frame's width and
+    height (``frame_width`` x ``frame_height`` pixels); ``score`` is 0..1. ``detector`` names the plugin
+    (``yolo``, ``face``), ``label`` the class name and ``class_id`` its index in the detector's classes.
+    """
+
+    __tablename__ = "detections"
+    __table_args__ = (
+        Index("ix_detections_camera_at", "camera_id", "at_us"),
+        Index("ix_detections_label_at", "label", "at_us"),
+        Index("ix_detections_camera_label_at", "camera_id", "label", "at_us"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    camera_id: Mapped[str] = mapped_column(ForeignKey("cameras.id", ondelete="CASCADE"))
+    segment_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("segments.id", ondelete="SET NULL"))
+    at_us: Mapped[int]
+    detector: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(String(64))
+    class_id: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float]
+    x1: Mapped[float]
+    y1: Mapped[float]
+    x2: Mapped[float]
+    y2: Mapped[float]
+    frame_width: Mapped[int] = mapped_column(Integer)
+    frame_height: Mapped[int] = mapped_column(Integer)
+    created_us: Mapped[int]
+
+
+class DetectionRun(Base):
+    """The detection pipeline's verdict on one segment: ``done`` (``frames`` sampled frames analysed,
+    ``detections`` rows written), ``failed`` (``error``: why, e.g. an undecodable file; what could be analysed
+    before the error is kept) or ``skipped``. A segment with a row here is not analysed again."""
+
+    __tablename__ = "detection_runs"
+    __table_args__ = (CheckConstraint(_in("state", DETECTION_RUN_STATES), name="state"),)
+
+    segment_id: Mapped[int] = mapped_column(Integer, ForeignKey("segments.id", ondelete="CASCADE"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16))
+    frames: Mapped[int] = mapped_column(Integer, default=0)
+    detections: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    started_us: Mapped[int]
+    finished_us: Mapped[int]

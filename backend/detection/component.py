@@ -1,0 +1,124 @@
+"""The detection component of the backend's lifespan (``backend.app.default_components``, after storage).
+
+Builds the ``DetectionPipeline`` over the storage component's spool and object store and puts it on
+``app.state.detection`` (``status()`` -> ``DetectionStatus``: what ``GET /api/v1/detection/status`` answers).
+Registers the non-critical health check ``detection`` (ok while enabled and every configured detector works;
+else the bilingual reason: recording and upload go on regardless) and the /metrics gauges
+``backend_detection_lag_seconds``, ``backend_detection_pending_segments``, ``backend_detection_runs{state}``
+and ``backend_detection_detector_up{detector}``. Subscribes to ``segment_uploaded`` events to start work at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from backend.api.health import CheckResult
+from backend.detection.pipeline import DetectionPipeline, worker_config
+from backend.detection.settings import DetectionSettings
+from backend.detection.status import DISABLED, NO_DETECTOR, STARTING
+from backend.detection.store import DetectionStore
+from backend.events import Subscription
+from backend.playback.sources import SegmentLocator
+
+log = logging.getLogger(__name__)
+
+
+class DetectionComponent:
+    """See the module docstring."""
+
+    name = "detection"
+
+    def __init__(self, ctx: Any) -> None:
+        settings: DetectionSettings = ctx.settings.detection
+        self._settings = settings
+        storage = getattr(ctx.state, "storage", None)
+        locator = SegmentLocator(
+            storage.spool.root if storage is not None else ctx.settings.spool_path,
+            storage.store if storage is not None else None,
+        )
+        model = str(ctx.settings.resolve(settings.yolo_model)) if settings.yolo_model.strip() else ""
+        self.pipeline = DetectionPipeline(
+            settings,
+            worker_config(settings, model),
+            DetectionStore(ctx.db.engine),
+            locator.decode_location,
+            ctx.bus.publish,
+            ctx.clock,
+        )
+        self._bus = ctx.bus
+        self._subscription: Subscription | None = None
+        self._listener: asyncio.Task[None] | None = None
+        ctx.state.detection = self.pipeline
+        ctx.health.register("detection", self._health, critical=False)
+        status = self.pipeline.status
+        metrics = ctx.metrics
+        metrics.gauge_callback(
+            "backend_detection_lag_seconds",
+            "Seconds the oldest uploaded segment not yet analysed has waited since its upload",
+            lambda: status().lag_seconds,
+        )
+        metrics.gauge_callback(
+            "backend_detection_pending_segments",
+            "Uploaded segments not yet analysed by the detectors",
+            lambda: float(status().pending_segments),
+        )
+        metrics.gauge_callback(
+            "backend_detection_runs",
+            "Segments analysed (done) or that could not be (failed)",
+            lambda: {("done",): status().processed_total, ("failed",): status().failed_total},
+            ["state"],
+        )
+        metrics.gauge_callback(
+            "backend_detection_detector_up",
+            "1 when the detector's model is loaded in the workers",
+            lambda: {(d.name,): 1.0 if d.state == "ok" else 0.0 for d in status().detectors},
+            ["detector"],
+        )
+
+    async def start(self) -> None:
+        await self.pipeline.start()
+        if self._settings.enabled:
+            self._subscription = self._bus.subscribe(types=["segment_uploaded"])
+            self._listener = asyncio.create_task(self._listen(self._subscription), name="detection-events")
+
+    async def stop(self) -> None:
+        if self._subscription is not None:
+            self._subscription.close()
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listener
+        await self.pipeline.stop()
+
+    async def _listen(self, subscription: Subscription) -> None:
+        while True:
+            try:
+                await subscription.get()
+            except EOFError:
+                return
+            self.pipeline.notify()
+
+    async def _health(self) -> CheckResult:
+        st = self.pipeline.status()
+        data = st.to_dict()
+        if not st.enabled:
+            return CheckResult(True, "disabled", DISABLED[0], data=data)
+        if st.loading:
+            return CheckResult(True, "starting", STARTING[0], data=data)
+        if not st.detectors:
+            return CheckResult(False, "not_configured", "no detector configured", *NO_DETECTOR, data)
+        broken = [d for d in st.detectors if d.state != "ok"]
+        if not broken:
+            return CheckResult(True, "ok", ", ".join(d.name for d in st.detectors), data=data)
+        return CheckResult(
+            False,
+            "detector_error",
+            "; ".join(f"{d.name}: {d.message}" for d in broken),
+            " ".join(d.message for d in broken),
+            " ".join(d.message_ar for d in broken),
+            data,
+        )
