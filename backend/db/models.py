@@ -384,3 +384,52 @@ event.listen(
         "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()"
     ).execute_if(dialect="postgresql"),
 )
+
+
+DETECTION_RUN_STATES = ("done", "failed", "skipped")
+
+
+class Detection(Base):
+    """One object found in one recorded frame (backend.detection): ``at_us`` is the frame's wall time (UTC µs),
+    ``detector`` the plugin that found it (``yolo`` | ``face``), ``label``/``class_id`` its class, ``score``
+    0..1 and the box ``x1, y1, x2, y2`` NORMALISED to 0..1 of the frame's ``frame_width`` x ``frame_height``.
+    ``segment_id`` is the segment the frame was decoded from (NULL once that segment is deleted)."""
+
+    __tablename__ = "detections"
+    __table_args__ = (
+        Index("ix_detections_camera_time", "camera_id", "at_us"),
+        Index("ix_detections_label_time", "label", "at_us"),
+        Index("ix_detections_camera_label_time", "camera_id", "label", "at_us"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    camera_id: Mapped[str] = mapped_column(String(36), ForeignKey("cameras.id", ondelete="CASCADE"))
+    segment_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("segments.id", ondelete="SET NULL"))
+    at_us: Mapped[int]
+    detector: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(String(64))
+    class_id: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float]
+    x1: Mapped[float]
+    y1: Mapped[float]
+    x2: Mapped[float]
+    y2: Mapped[float]
+    frame_width: Mapped[int] = mapped_column(Integer)
+    frame_height: Mapped[int] = mapped_column(Integer)
+    created_us: Mapped[int]
+
+
+class DetectionRun(Base):
+    """What the detection pipeline did with one segment: ``state`` done | failed | skipped, ``frames``
+    analysed, ``detections`` stored, ``error`` (English, technical) when it could not process it."""
+
+    __tablename__ = "detection_runs"
+    __table_args__ = (CheckConstraint(_in("state", DETECTION_RUN_STATES), name="state"),)
+
+    segment_id: Mapped[int] = mapped_column(Integer, ForeignKey("segments.id", ondelete="CASCADE"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16))
+    frames: Mapped[int] = mapped_column(Integer, default=0)
+    detections: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    started_us: Mapped[int]
+    finished_us: Mapped[int]
