@@ -15,6 +15,7 @@ from fastapi import Depends, FastAPI
 from backend.api import (
     audit,
     cameras,
+    detections,
     events_ws,
     health,
     login,
@@ -31,7 +32,14 @@ from backend.auth.permissions import AUDIT_READ, VIEW
 from backend.settings import BackendSettings
 
 # Routers under /api/v1 that need a principal with the view permission (plus what their routes ask).
-API_ROUTERS = (cameras.router, milestone.router, recordings.router, playback.router, quotas.router)
+API_ROUTERS = (
+    cameras.router,
+    milestone.router,
+    recordings.router,
+    playback.router,
+    quotas.router,
+    detections.router,
+)
 
 
 def include_routers(app: FastAPI, settings: BackendSettings) -> None:

@@ -5,6 +5,7 @@
   more of the range (``preferred``).
 - ``snapshot(camera, time)``: the local segment holding the time decoded at that time (``snapshot.py``), else
   XProtect ``JPEGGetAt`` (MILESTONE_PROTOCOL.md §4); NothingRecordedError when neither has a picture.
+- ``segment_picture(id, time)``: the decoded picture of one segment at a time (detection thumbnails).
 - ``open_segment(id)``: the segment row and a reader of its bytes for the byte-range route; a spool copy that
   vanished under the reader (the uploader just finished) is retried from the object store.
 """
@@ -34,7 +35,7 @@ from .media import FileReader, StoreReader
 from .merge import clip, total, union
 from .milestone_source import MilestoneSource, MilestoneUnavailable
 from .ranges import QueryRange, from_us, iso_z
-from .snapshot import Snapshot, SnapshotError, snapshot_from_segment
+from .snapshot import Picture, Snapshot, SnapshotError, picture_from_segment, snapshot_from_segment
 from .sources import SegmentLocator
 
 log = logging.getLogger(__name__)
@@ -172,6 +173,31 @@ class PlaybackAccess:
     def _decode(self, record: SegmentRecord, time_us: int) -> Snapshot:
         location = self.locator.decode_location(record)
         return snapshot_from_segment(location, record.start_us, min(time_us, record.end_us - 1))
+
+    async def segment_picture(self, segment_id: int, time_us: int) -> Picture:
+        """The picture of segment ``segment_id`` at or before ``time_us`` (UTC µs), decoded from the spool file
+        or the object store (with the snapshots' concurrency limit). A spool copy deleted by the uploader
+        between look-up and decoding is retried from the store. Raises SegmentNotFoundError,
+        SegmentUnavailableError, StorageUnavailableError, SnapshotError."""
+        record = await self._segment(segment_id)
+        try:
+            return await self._picture(record, time_us)
+        except SnapshotError:
+            if record.storage_state == "uploaded":
+                raise
+        return await self._picture(await self._segment(segment_id), time_us)  # uploaded meanwhile?
+
+    async def _segment(self, segment_id: int) -> SegmentRecord:
+        record = await self._db.run(idx.get_segment, segment_id)
+        if record is None:
+            raise SegmentNotFoundError(str(segment_id))
+        return record
+
+    async def _picture(self, record: SegmentRecord, time_us: int) -> Picture:
+        location = await asyncio.to_thread(self.locator.decode_location, record)
+        async with self._decoding:
+            time_us = min(time_us, record.end_us - 1)
+            return await asyncio.to_thread(picture_from_segment, location, record.start_us, time_us)
 
     # ------------------------------------------------------------------------------------------ media
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import av
+from PIL import Image
 
 JPEG_QUALITY = 90
 OPEN_TIMEOUT_S = 10.0
@@ -37,11 +38,28 @@ class Snapshot:
     height: int
 
 
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """A decoded picture: ``time_us`` (UTC µs, its wall time) and the RGB ``image`` at full size."""
+
+    time_us: int
+    image: Image.Image
+
+
 def snapshot_from_segment(location: str, segment_start_us: int, time_us: int) -> Snapshot:
-    """The picture of the segment at ``location`` (file path or http(s) URL) at or before ``time_us``.
+    """The picture of the segment at ``location`` (file path or http(s) URL) at or before ``time_us``, as JPEG.
 
     ``segment_start_us``: the wall time (UTC µs) of the segment's first frame. Raises SnapshotError.
     """
+    picture = picture_from_segment(location, segment_start_us, time_us)
+    buf = io.BytesIO()
+    picture.image.save(buf, format="JPEG", quality=JPEG_QUALITY)
+    return Snapshot(picture.time_us, buf.getvalue(), picture.image.width, picture.image.height)
+
+
+def picture_from_segment(location: str, segment_start_us: int, time_us: int) -> Picture:
+    """``snapshot_from_segment`` without the JPEG: the decoded picture (e.g. for cropping). Raises
+    SnapshotError."""
     options = {"rw_timeout": str(int(OPEN_TIMEOUT_S * 1_000_000))} if "://" in location else {}
     try:
         container = av.open(location, options=options, timeout=OPEN_TIMEOUT_S)
@@ -65,10 +83,7 @@ def snapshot_from_segment(location: str, segment_start_us: int, time_us: int) ->
             raise SnapshotError("no picture decodes at that time")
         pts = frame.pts if frame.pts is not None else first
         picture_us = segment_start_us + int((pts - first) * time_base * 1_000_000)
-        image = frame.to_image()
-        buf = io.BytesIO()
-        image.save(buf, format="JPEG", quality=JPEG_QUALITY)
-        return Snapshot(picture_us, buf.getvalue(), frame.width, frame.height)
+        return Picture(picture_us, frame.to_image())
     except av.error.FFmpegError as exc:
         raise SnapshotError(f"decoding failed: {exc}") from exc
     finally:
