@@ -193,7 +193,7 @@ async def _services(
         db.dispose()
         raise
     state.auth = auth
-    state.reads = reader  # read-only database access for routes that only read (e.g. detection search)
+    state.reads = reader  # read-only database access for services and routes that only read (playback, search)
     housekeeping = asyncio.create_task(_auth_housekeeping(auth), name="auth-housekeeping")
     bus = EventBus(clock)
     bus.start()

@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ar">
 <context>
+    <name>AdminDialog</name>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AdminMenu</name>
     <message>
         <source>Administration</source>
@@ -1105,10 +1112,6 @@
         <source>Limit</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <source>Refresh</source>
-        <translation type="unfinished"></translation>
-    </message>
 </context>
 <context>
     <name>TaskRunner</name>
@@ -1384,10 +1387,6 @@
     </message>
     <message>
         <source>Access</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -12,13 +12,11 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
-    QDialogButtonBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -98,18 +96,7 @@ class AuditLogDialog(AdminDialog):
         paging = QHBoxLayout()
         paging.addWidget(self.count_label, 1)
         paging.addWidget(self.older_button)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.buttons.rejected.connect(self.reject)
-        for button in self.buttons.buttons():
-            button.setAutoDefault(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 16, 18, 14)
-        layout.setSpacing(10)
-        layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(paging)
-        layout.addLayout(self.status_area())
-        layout.addWidget(self.buttons)
+        self.lay_out(filters, self.table, paging, stretch=self.table)
         vm.sigEntriesChanged.connect(self._on_entries)
         vm.sigBusyChanged.connect(self._on_busy_buttons)
         self._on_entries()

@@ -7,12 +7,16 @@ Dialogs are shown non-modally (``show``): an administrator can keep them open be
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QDialogButtonBox,
     QHeaderView,
     QLabel,
+    QLayout,
     QProgressBar,
     QTableView,
     QVBoxLayout,
@@ -92,6 +96,27 @@ class AdminDialog(QDialog):
         page.sigBusyChanged.connect(self._on_busy)
         page.sigErrorChanged.connect(self._on_error)
         page.sigNotice.connect(self._on_notice)
+
+    def lay_out(self, *parts: QWidget | QLayout, stretch: QWidget, refresh: Callable[[], object] | None = None) -> None:
+        """The dialog's column: ``parts`` top to bottom (``stretch``, one of them, takes the spare height), then
+        the status area and the Close button (with Refresh calling ``refresh`` when given)."""
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        if refresh is not None:
+            self.refresh_button = self.buttons.addButton(self.tr("Refresh"), QDialogButtonBox.ButtonRole.ActionRole)
+            self.refresh_button.clicked.connect(refresh)
+        self.buttons.rejected.connect(self.reject)
+        for button in self.buttons.buttons():
+            button.setAutoDefault(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 16, 18, 14)
+        layout.setSpacing(10)
+        for part in parts:
+            if isinstance(part, QLayout):
+                layout.addLayout(part)
+            else:
+                layout.addWidget(part, 1 if part is stretch else 0)
+        layout.addLayout(self.status_area())
+        layout.addWidget(self.buttons)
 
     def status_area(self) -> QVBoxLayout:
         """A layout holding the error, the notice and the progress bar (add it below the content)."""

@@ -9,12 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -61,20 +59,7 @@ class StreamQuotasDialog(AdminDialog):
         form.addWidget(QLabel(self.tr("Limit"), self))
         form.addWidget(self.limit)
         form.addWidget(self.set_button)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.refresh_button = self.buttons.addButton(self.tr("Refresh"), QDialogButtonBox.ButtonRole.ActionRole)
-        self.refresh_button.clicked.connect(vm.refresh)
-        self.buttons.rejected.connect(self.reject)
-        for button in self.buttons.buttons():
-            button.setAutoDefault(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 16, 18, 14)
-        layout.setSpacing(10)
-        layout.addWidget(hint)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(form)
-        layout.addLayout(self.status_area())
-        layout.addWidget(self.buttons)
+        self.lay_out(hint, self.table, form, stretch=self.table, refresh=vm.refresh)
         vm.sigAgenciesChanged.connect(self._on_agencies)
         vm.sigBusyChanged.connect(lambda busy: self.set_button.setEnabled(not busy))
 

@@ -11,14 +11,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -109,20 +107,7 @@ class UsersDialog(AdminDialog):
         boxes.setSpacing(12)
         boxes.addWidget(new_box, 1)
         boxes.addWidget(selected_box, 1)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.refresh_button = self.buttons.addButton(self.tr("Refresh"), QDialogButtonBox.ButtonRole.ActionRole)
-        self.refresh_button.clicked.connect(vm.refresh)
-        self.buttons.rejected.connect(self.reject)
-        for button in self.buttons.buttons():
-            button.setAutoDefault(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 16, 18, 14)
-        layout.setSpacing(10)
-        layout.addWidget(hint)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(boxes)
-        layout.addLayout(self.status_area())
-        layout.addWidget(self.buttons)
+        self.lay_out(hint, self.table, boxes, stretch=self.table, refresh=vm.refresh)
         vm.sigUsersChanged.connect(self._on_users)
         vm.sigBusyChanged.connect(lambda _busy: self._sync_selected())
         vm.sigNotice.connect(self._clear_passwords)

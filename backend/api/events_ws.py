@@ -87,15 +87,14 @@ async def _pump(websocket: WebSocket, subscription: Subscription, session_token:
     """Send events until the client leaves or the bus closes, or (``session_token``) the user session ends;
     client messages are read and ignored."""
 
-    async def session_watch() -> None:
-        while session_token is not None:
+    async def session_watch(token: str) -> None:
+        while True:
             await asyncio.sleep(REAUTH_INTERVAL_S)
-            if await authenticate_token(websocket.app, session_token) is None:
+            if await authenticate_token(websocket.app, token) is None:
                 with contextlib.suppress(Exception):
                     await websocket.send_text(_error_message(websocket, "unauthorized"))
                     await websocket.close(code=CLOSE_UNAUTHORIZED)
                 return
-        await asyncio.Event().wait()  # API tokens: nothing to watch
 
     async def reader() -> None:
         with contextlib.suppress(WebSocketDisconnect):
@@ -112,7 +111,9 @@ async def _pump(websocket: WebSocket, subscription: Subscription, session_token:
                 return
             await websocket.send_text(event.to_json())
 
-    tasks = [asyncio.ensure_future(reader()), asyncio.ensure_future(sender()), asyncio.ensure_future(session_watch())]
+    tasks = [asyncio.ensure_future(reader()), asyncio.ensure_future(sender())]
+    if session_token is not None:  # API tokens: nothing to watch
+        tasks.append(asyncio.ensure_future(session_watch(session_token)))
     try:
         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     finally:

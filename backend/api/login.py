@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Request, Response
 
 from backend.api.audit_middleware import audit_note
-from backend.api.auth import WWW_AUTHENTICATE, Principal, bearer_token, require_principal
+from backend.api.auth import Principal, bearer_token, require_principal
 from backend.api.deps import error_responses
 from backend.api.errors import api_error
 from backend.api.schemas import datetime_from_us
@@ -50,7 +50,7 @@ def _client(request: Request) -> str:
 
 
 def _user_token(request: Request, caller: Principal) -> str:
-    """The caller's session token; 400 for an API token (which has no session)."""
+    """The caller's session token; the bilingual 403 for an API token (which has no session)."""
     token = bearer_token(request)
     if caller.kind != "user" or token is None:
         raise api_error("forbidden", reason="api_token_has_no_session")
@@ -110,6 +110,3 @@ async def change_password(
 ) -> UserOut:
     token = _user_token(request, caller)
     return user_out(await auth.change_password(caller.name, token, body.current_password, body.new_password))
-
-
-__all__ = ["WWW_AUTHENTICATE", "router", "user_out"]

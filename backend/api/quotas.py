@@ -30,7 +30,6 @@ from backend.api.schemas_quotas import (
 )
 from backend.auth.permissions import QUOTAS_MANAGE
 from backend.cameras.service import CameraService
-from backend.errors import CameraNotFoundError
 from backend.quotas.base import OTHER_AGENCY, AgencyUsage, QuotaExceededError, Reservation
 from backend.quotas.service import QuotaService, ReservationNotYoursError
 
@@ -80,8 +79,6 @@ async def _camera_agency(cameras: CameraService, camera_id: str) -> str:
     this backend does not store still takes a slot)."""
     try:
         return (await cameras.get(camera_id)).agency
-    except CameraNotFoundError:
-        return OTHER_AGENCY
     except ApiError as exc:
         if exc.code != "camera_not_found":
             raise

@@ -98,7 +98,7 @@ class PlaybackComponent:
             presign_expiry_s=settings.presign_expiry_s,
         )
         milestone = MilestoneSource(ctx.milestone, timeout_s=settings.milestone_timeout_s)
-        self.reads = ReadDatabase.of(ctx.db)
+        self.reads: ReadDatabase = ctx.state.reads  # the app's read-only engine (backend.app)
         suspects = SuspectCameras(ctx.clock, ttl_s=max(1.0, settings.live_cache_ttl_s))
         self.query = RecordingsQuery(
             self.reads, milestone, self.cache, ctx.clock, spool_root=locator.spool_root, suspects=suspects
@@ -149,7 +149,6 @@ class PlaybackComponent:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks = []
-        self.reads.dispose()
 
     async def _follow(self, subscription: Subscription) -> None:
         while True:
