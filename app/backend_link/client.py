@@ -1,5 +1,5 @@
 """Async HTTP client of the backend's REST API (``/health``, ``/api/v1/cameras``, manual recording, playback,
-stream quotas).
+stream quotas, object detections).
 
 Results are the backend's own wire models (``backend.api.schemas`` / ``schemas_recording`` / ``schemas_playback``,
 the only backend modules the GUI may import). Every failure raises ``BackendError``: the backend's bilingual error
@@ -20,6 +20,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from backend.api.schemas import API_PREFIX, CameraList, CameraOut, HealthOut, ImportResult
+from backend.api.schemas_detection import DetectionPage, DetectionStatusOut, DetectionSummary
 from backend.api.schemas_playback import PlaybackSourceResult, RecordingQueryResult, TimelineResult
 from backend.api.schemas_quotas import HeartbeatOut, QuotaStats, ReleaseOut, ReservationOut
 from backend.api.schemas_recording import (
@@ -259,14 +260,58 @@ class BackendClient:
         path = self._camera_path(camera_id, "playback/snapshot")
         params, accept = {"time": time.isoformat()}, {"Accept": "image/jpeg"}
         response = await self._send("GET", path, (200,), params=params, headers=accept)
-        stamp = response.headers.get("X-Picture-Time", "")
-        try:
-            picture_time = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-        except ValueError:
-            raise BackendError(200, BAD_RESPONSE, "no X-Picture-Time") from None
-        if picture_time.tzinfo is None or not response.content.startswith(b"\xff\xd8"):
-            raise BackendError(200, BAD_RESPONSE, "not a JPEG with a picture time")
-        return response.content, picture_time
+        return _jpeg_with_time(response)
+
+    # --- object detections ------------------------------------------------------------------------------
+    async def detections(
+        self,
+        *,
+        camera_id: str | None = None,
+        label: str | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        min_score: float | None = None,
+        detector: str | None = None,
+        limit: int | None = None,
+        before_id: int | None = None,
+    ) -> DetectionPage:
+        """``GET /api/v1/detections``: detections newest first (time, then id) matching every filter given;
+        ``start``/``end`` aware datetimes (``[start, end)``), ``min_score`` 0..1, ``limit`` 1..1000 (backend
+        default 100). Pass the answer's ``next_before_id`` as ``before_id`` for the next, older page. Boxes are
+        normalised 0..1 (``backend.api.schemas_detection``). Raises BackendError (400 bad filter, 0 unreachable)."""
+        params: dict[str, Any] = {}
+        for key, value in (
+            ("cameraId", camera_id),
+            ("label", label),
+            ("start", start.isoformat() if start is not None else None),
+            ("end", end.isoformat() if end is not None else None),
+            ("minScore", min_score),
+            ("detector", detector),
+            ("limit", limit),
+            ("beforeId", before_id),
+        ):
+            if value is not None:
+                params[key] = value
+        answer = await self._request("GET", f"{API_PREFIX}/detections", params=params)
+        return self._parse(DetectionPage, answer)
+
+    async def detection_summary(self, camera_id: str, start: datetime, end: datetime) -> DetectionSummary:
+        """``GET .../detections/summary?start=&end=``: per label, how many detections the camera has in
+        ``[start, end)``, the first and last time and the best score. Raises BackendError (400, 404)."""
+        params = {"start": start.isoformat(), "end": end.isoformat()}
+        answer = await self._request("GET", self._camera_path(camera_id, "detections/summary"), params=params)
+        return self._parse(DetectionSummary, answer)
+
+    async def detection_thumbnail(self, detection_id: int) -> tuple[bytes, datetime]:
+        """``GET /api/v1/detections/{id}/thumbnail``: (JPEG bytes cropped around the box, the picture's time from
+        ``X-Picture-Time``). Raises BackendError: 404 unknown detection or footage gone, ``bad_response``."""
+        path = f"{API_PREFIX}/detections/{int(detection_id)}/thumbnail"
+        response = await self._send("GET", path, (200,), headers={"Accept": "image/jpeg"})
+        return _jpeg_with_time(response)
+
+    async def detection_status(self) -> DetectionStatusOut:
+        """``GET /api/v1/detection/status``: whether detection runs, its detectors' state, lag and counts."""
+        return self._parse(DetectionStatusOut, await self._request("GET", f"{API_PREFIX}/detection/status"))
 
     # --- stream quotas ----------------------------------------------------------------------------------
     async def reserve_stream(
@@ -313,3 +358,16 @@ class BackendClient:
     async def stream_stats(self) -> QuotaStats:
         """``GET /api/v1/stream/stats``: every agency's ``limit``, ``used`` and ``available`` streams."""
         return self._parse(QuotaStats, await self._request("GET", f"{API_PREFIX}/stream/stats"))
+
+
+def _jpeg_with_time(response: httpx.Response) -> tuple[bytes, datetime]:
+    """(JPEG bytes, the aware time of ``X-Picture-Time``) of a picture answer; BackendError ``bad_response`` when
+    the body is no JPEG or the header is missing or has no timezone."""
+    stamp = response.headers.get("X-Picture-Time", "")
+    try:
+        picture_time = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        raise BackendError(200, BAD_RESPONSE, "no X-Picture-Time") from None
+    if picture_time.tzinfo is None or not response.content.startswith(b"\xff\xd8"):
+        raise BackendError(200, BAD_RESPONSE, "not a JPEG with a picture time")
+    return response.content, picture_time
