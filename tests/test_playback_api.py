@@ -745,6 +745,12 @@ def test_camera_without_recordings_gets_one_gap_and_a_message(site):
             "time_without_timezone",
         ),
         ("source", {"startTime": "2025-09-01T00:00:00Z", "endTime": "2025-10-27T00:00:00Z"}, 400, "range_too_long"),
+        (
+            "source",
+            {"startTime": "2025-10-27T09:00:00Z", "endTime": "2025-10-27T10:00:00Z", "at": "2025-10-27T09:30:00"},
+            400,
+            "time_without_timezone",
+        ),
         ("snapshot", {"time": "2025-10-27T10:00:00"}, 400, "time_without_timezone"),
         ("snapshot", {}, 422, "validation_error"),
     ],

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from backend.playback.access import preferred_source
 from backend.playback.cache import CachePolicy, PlaybackCache
 from backend.playback.errors import (
     EndBeforeStartError,
@@ -216,3 +217,16 @@ def test_range_header_forms():
     for unsatisfiable in ("bytes=1000-", "bytes=5000-6000", "bytes=-0"):
         with pytest.raises(Unsatisfiable):
             parse_range(unsatisfiable, 1000)
+
+
+def test_the_source_with_footage_at_the_opening_moment_ispreferred_source():
+    """A moment only one source recorded is played from it, even when the other covers more of the range."""
+    local, milestone = [(50, 60)], [(0, 50), (60, 100)]
+    assert preferred_source(10, 90, local, milestone, None) == "milestone"
+    assert preferred_source(10, 90, local, milestone, 55) == "local"
+    assert preferred_source(10, 90, local, milestone, 20) == "milestone"
+    assert preferred_source(90, 10, [(0, 90)], [(90, 100)], 95) == "milestone"
+    assert preferred_source(10, 10, [(0, 10)], [(0, 10)], 5) == "local", (
+        "both have it: the one covering more, local on a tie"
+    )
+    assert preferred_source(0, 0, [], [], 5) == "none"

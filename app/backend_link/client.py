@@ -247,10 +247,15 @@ class BackendClient:
         answer = await self._request("GET", self._camera_path(camera_id, "recordings/timeline"), params=params)
         return self._parse(TimelineResult, answer)
 
-    async def playback_source(self, camera_id: str, start: datetime, end: datetime) -> PlaybackSourceResult:
-        """``GET .../playback/source?startTime=&endTime=``: the local segments overlapping the range (URLs the
-        media engine opens) and whether XProtect has footage; ``preferred`` local | milestone | none."""
+    async def playback_source(
+        self, camera_id: str, start: datetime, end: datetime, at: datetime | None = None
+    ) -> PlaybackSourceResult:
+        """``GET .../playback/source?startTime=&endTime=&at=``: the local segments overlapping the range (URLs the
+        media engine opens) and whether XProtect has footage; ``preferred`` local | milestone | none (with
+        ``at``, the moment the player opens at: the source with footage there when only one has)."""
         params = {"startTime": start.isoformat(), "endTime": end.isoformat()}
+        if at is not None:
+            params["at"] = at.isoformat()
         answer = await self._request("GET", self._camera_path(camera_id, "playback/source"), params=params)
         return self._parse(PlaybackSourceResult, answer)
 

@@ -119,7 +119,8 @@ class RecordingsService:
         client = self._backend.client
         if backend_id is not None and client is not None:
             try:
-                plan = await client.playback_source(backend_id, from_us(start_us), from_us(end_us))
+                at = from_us(around_us) if around_us is not None else None
+                plan = await client.playback_source(backend_id, from_us(start_us), from_us(end_us), at)
                 if plan.truncated and around_us is not None:
                     low = max(start_us, around_us - SOURCE_WINDOW_US // 2)
                     high = min(end_us, low + SOURCE_WINDOW_US)
@@ -128,7 +129,7 @@ class RecordingsService:
                         camera_id,
                         len(plan.local),
                     )
-                    plan = await client.playback_source(backend_id, from_us(low), from_us(high))
+                    plan = await client.playback_source(backend_id, from_us(low), from_us(high), at)
             except BackendError as exc:
                 if exc.answered:
                     raise PlaybackError(backend_error_text(exc)) from None

@@ -99,10 +99,19 @@ async def recordings_timeline(
     response_model=PlaybackSourceResult,
     summary="Where the GUI reads a range: local segment URLs and XProtect's recorded ranges",
 )
-async def playback_source(camera_id: str, request: Request, start_time: StartTime, end_time: EndTime) -> Response:
+async def playback_source(
+    camera_id: str,
+    request: Request,
+    start_time: StartTime,
+    end_time: EndTime,
+    at: Annotated[
+        str | None, Query(description="the moment the player opens at: the source with footage there is preferred")
+    ] = None,
+) -> Response:
     settings = _settings(request)
     rng = parse_time_range(start_time, end_time, max_days=settings.max_query_days)
-    result = await _access(request).source(camera_id, rng, str(request.base_url))
+    at_us = to_us(parse_time(at, "at")) if at is not None else None
+    result = await _access(request).source(camera_id, rng, str(request.base_url), at_us)
     return Response(result.model_dump_json(by_alias=True), media_type=JSON)
 
 

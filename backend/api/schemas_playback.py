@@ -153,7 +153,8 @@ class MilestoneSourceRef(ApiModel):
 
 
 class PlaybackSourceResult(ApiModel):
-    """``local`` oldest first; ``preferred``: the source covering more of the range (local on a tie)."""
+    """``local`` oldest first; ``preferred``: with ``at``, the source that has footage at that moment when only
+    one has; otherwise the source covering more of the range (local on a tie)."""
 
     camera_id: str
     query_range: TimeRange

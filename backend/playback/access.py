@@ -1,8 +1,8 @@
 """Reading recordings: the playback source list, snapshots and a segment's bytes.
 
 - ``source(camera, range)``: the camera's playable local segments overlapping the range (oldest first, each
-  with a URL PyAV can open, see ``sources.SegmentLocator``), where XProtect has footage, and which source covers
-  more of the range (``preferred``).
+  with a URL PyAV can open, see ``sources.SegmentLocator``), where XProtect has footage, and which source to
+  play (``preferred``: the one with footage at ``at_us`` when only one has, else the one covering more).
 - ``snapshot(camera, time)``: the local segment holding the time decoded at that time (``snapshot.py``), else
   XProtect ``JPEGGetAt`` (MILESTONE_PROTOCOL.md §4); NothingRecordedError when neither has a picture.
 - ``segment_picture(id, time)``: the decoded picture of one segment at a time (detection thumbnails).
@@ -73,14 +73,18 @@ class PlaybackAccess:
 
     # ------------------------------------------------------------------------------------------ source
 
-    async def source(self, camera_id: str, rng: QueryRange, base_url: str) -> PlaybackSourceResult:
-        """Where to read ``rng`` of ``camera_id``. Raises CameraNotFoundError."""
+    async def source(
+        self, camera_id: str, rng: QueryRange, base_url: str, at_us: int | None = None
+    ) -> PlaybackSourceResult:
+        """Where to read ``rng`` of ``camera_id``; ``at_us`` (µs UTC) the moment the player opens at: when only
+        one source has footage there, it is preferred (a moment only the backend recorded is not shown from
+        XProtect's last picture before its gap). Raises CameraNotFoundError."""
         local = await self._db.run(self._source_local, camera_id, rng, base_url)
         camera = local.camera
         milestone_ref = None
         milestone_cover = 0
+        ranges: list[tuple[int, int]] = []
         if self._milestone.applicable(camera):
-            ranges = []
             try:
                 footage = await self._milestone.footage(camera, rng.start_us, rng.end_us, motion=False)
                 ranges = clip(footage.recordings, rng.start_us, rng.end_us)
@@ -92,11 +96,9 @@ class PlaybackAccess:
                 recording_server_id=camera.recording_server_id,
                 ranges=[TimeRange(start=from_us(s), end=from_us(e)) for s, e in ranges],
             )
-        local_cover = total(union(clip(((r.start_us, r.end_us) for r in local.refs), rng.start_us, rng.end_us)))
-        if local_cover == 0 and milestone_cover == 0:
-            preferred = "none"
-        else:
-            preferred = "local" if local_cover >= milestone_cover else "milestone"
+        local_ranges = union(clip(((r.start_us, r.end_us) for r in local.refs), rng.start_us, rng.end_us))
+        local_cover = total(local_ranges)
+        preferred = preferred_source(local_cover, milestone_cover, local_ranges, ranges, at_us)
         return PlaybackSourceResult(
             camera_id=camera.id,
             query_range=TimeRange(start=from_us(rng.start_us), end=from_us(rng.end_us)),
@@ -215,3 +217,25 @@ class PlaybackAccess:
             except FileNotFoundError:
                 continue  # uploaded (and its spool copy deleted) meanwhile: read the row again
         raise SegmentUnavailableError(int(segment_id), "spool file missing")
+
+
+def _covers(ranges: list[tuple[int, int]], at_us: int) -> bool:
+    return any(start <= at_us < end for start, end in ranges)
+
+
+def preferred_source(
+    local_cover: int,
+    milestone_cover: int,
+    local_ranges: list[tuple[int, int]],
+    milestone_ranges: list[tuple[int, int]],
+    at_us: int | None,
+) -> str:
+    """``local`` | ``milestone`` | ``none``: the source with footage at ``at_us`` when only one has, else the one
+    covering more of the range (local on a tie; µs)."""
+    if local_cover == 0 and milestone_cover == 0:
+        return "none"
+    if at_us is not None:
+        local_has, milestone_has = _covers(local_ranges, at_us), _covers(milestone_ranges, at_us)
+        if local_has != milestone_has:
+            return "local" if local_has else "milestone"
+    return "local" if local_cover >= milestone_cover else "milestone"
