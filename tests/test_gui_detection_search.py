@@ -294,14 +294,16 @@ def test_live_detections_thumbnails_of_the_recorded_frames_and_opening_the_playe
     # moments the backend also recorded (the backend prefers the source covering more of the timeline's range).
     sim = make_simulator(cameras=24)
     now_ms = int(time.time() * 1000)
-    index = next(
+    covered = [
         i
         for i in range(24)
         if any(
             b <= now_ms - 10_000 and e >= now_ms + 240_000
             for b, e in history.recording_sequences(i, now_ms, now_ms + 1)
         )
-    )
+    ]
+    assert covered, "no simulated camera is recorded by XProtect for the next four minutes"
+    index = covered[0]
     camera = camera_id(index)
     data_dir = tmp_path / "backend"
     env = {
