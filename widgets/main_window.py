@@ -1,17 +1,20 @@
 """The operator's main window: camera tree dock, video wall, recording dock, layout toolbar and status bar.
 
 "View recordings" (toolbar, camera tree button or context menu) replaces the wall with the recordings panel (player
-over timeline) until "Back to live". The status bar shows the XProtect connection, the backend's state (bundled or
-remote, with its health problems in the tooltip), each agency's stream quota meter (with a backend) and the live
-tile count; recording notifications also pop up as toasts over the wall.
+over timeline) until "Back to live". "Detections" (toolbar, Ctrl+D) shows the detections search panel as a tab
+beside the recording dock; it exists only while the backend is usable and the user may view (the action is
+disabled otherwise, and the operator's choice comes back with the backend). The status bar shows the XProtect
+connection, the backend's state (bundled or remote, with its health problems in the tooltip), each agency's
+stream quota meter (with a backend) and the live tile count; recording notifications also pop up as toasts over
+the wall.
 """
 
 from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QIcon, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -28,6 +31,7 @@ from app.viewmodels import Layout, MainViewModel
 
 from .admin_menu import AdminMenu
 from .camera_tree import CameraTreePanel
+from .detection_search import DetectionSearchPanel
 from .login_dialog import LoginDialog
 from .notifications import ToastStack
 from .playback_panel import PlaybackPanel
@@ -36,6 +40,7 @@ from .recording_marks import WallRecordingMarks
 from .recording_panel import RecordingPanel
 from .video_wall import VideoWall
 
+DETECTIONS_WIDTH = 470  # the detections dock's width when shown: two columns of result cards
 STATUS_COLOURS = {"ok": "#2ea043", "busy": "#d29922", "warning": "#d29922", "error": "#f85149", "off": "#6e7681"}
 
 # Layouts with a toolbar button of their own; the larger grids are in the "More" menu.
@@ -94,6 +99,20 @@ class MainWindow(QMainWindow):
         rec_dock.setMinimumWidth(280)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, rec_dock)
         self.resizeDocks([dock, rec_dock], [330, 320], Qt.Orientation.Horizontal)
+        self.detection_panel = DetectionSearchPanel(vm.detection_search, self)
+        self.detection_dock = QDockWidget(self.tr("Detections"), self)
+        self.detection_dock.setObjectName("detectionDock")
+        self.detection_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.detection_dock.setWidget(self.detection_panel)
+        self.tabifyDockWidget(rec_dock, self.detection_dock)  # a tab beside Recording while it is shown
+        self.detection_dock.visibilityChanged.connect(self.detection_panel.grid.schedule_visible)  # tab changes
+        self.detection_dock.hide()
+        self._detections_wanted = False  # the operator's choice, restored when the backend is usable again
+        self._hiding_detections = False
         self.recording_marks = WallRecordingMarks(self.wall, vm.wall, vm.recording)
         self.toasts = ToastStack(self.wall)
         self.tree_panel.sigCameraSelected.connect(vm.recording.select_camera)
@@ -104,6 +123,8 @@ class MainWindow(QMainWindow):
         vm.recording.sigNotice.connect(lambda text: self.toasts.show_message(text, "recording"))
         self._build_toolbar()
         self._build_status_bar()
+        vm.detection_search.sigStateChanged.connect(self._sync_detections)
+        self._sync_detections()
         self.admin_menu = AdminMenu(vm.admin, self)  # hidden unless the backend user may administer
         vm.backend_status.sigChanged.connect(self._on_backend_status)
         vm.sigConnectionChanged.connect(self._on_connection)
@@ -160,6 +181,12 @@ class MainWindow(QMainWindow):
         self.live_action.triggered.connect(self._vm.playback.back_to_live)
         self.live_action.setVisible(False)
         bar.addAction(self.live_action)
+        bar.addSeparator()
+        self.detections_action = self.detection_dock.toggleViewAction()
+        self.detections_action.setText(self.tr("Detections"))
+        self.detections_action.setShortcut(QKeySequence("Ctrl+D"))
+        self.detections_action.toggled.connect(self._on_detections_toggled)
+        bar.addAction(self.detections_action)
         self._sync_layout_actions()
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
 
@@ -185,6 +212,36 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.wall)
         self.setWindowTitle(self.tr("Control Room — Live"))
         self.live_action.setVisible(False)
+
+    def _on_detections_toggled(self, shown: bool) -> None:
+        if not self._hiding_detections:
+            self._detections_wanted = shown
+        if shown:
+            QTimer.singleShot(0, self._raise_detections)  # once the tab exists: a direct raise is too early
+
+    def _raise_detections(self) -> None:
+        """Bring the shown panel's tab to the front, two columns of cards wide when the window has room."""
+        if self.detection_dock.isHidden():
+            return
+        self.detection_dock.raise_()
+        width = min(DETECTIONS_WIDTH, max(self.detection_dock.width(), self.width() // 3))
+        self.resizeDocks([self.detection_dock], [width], Qt.Orientation.Horizontal)
+        self.detection_panel.grid.setFocus()
+
+    def _sync_detections(self) -> None:
+        """The panel only exists for a usable backend and a user who may view: hidden (and its action off)
+        otherwise; the operator's choice comes back with the backend."""
+        available = self._vm.detection_search.available
+        self.detections_action.setEnabled(available)
+        shortcut = self.detections_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        reason = self._vm.detection_search.unavailable_reason or self.tr("Search what the backend's detectors found")
+        self.detections_action.setToolTip(f"{reason} ({shortcut})")
+        if not available and not self.detection_dock.isHidden():
+            self._hiding_detections = True
+            self.detection_dock.hide()
+            self._hiding_detections = False
+        elif available and self._detections_wanted and self.detection_dock.isHidden():
+            self.detection_dock.show()
 
     def _sync_layout_actions(self) -> None:
         self.layout_actions[self._vm.wall.layout].setChecked(True)

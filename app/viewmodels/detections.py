@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..backend_link.client import BackendError
+from ..backend_link.client import TIMEOUT, UNREACHABLE, BackendError
 from ..backend_link.connection import BackendConnection
 from .playback_sources import PlaybackError
 from .playback_texts import backend_error_text, translate
@@ -27,6 +27,14 @@ PAGE = 1000  # the backend's largest page
 RANGE_CAP = 20_000  # at most this many detections of one camera are read for one timeline range (newest kept)
 SPAN_JOIN_US = 3_000_000  # detections of a label closer than this form one span on the timeline
 SPAN_MIN_US = 1_000_000  # a lone detection is drawn as a span this long (about one sampling interval)
+
+
+def detections_error_text(exc: BackendError) -> str:
+    """The operator's message for a failed detections call (``backend_error_text``, except that a backend that
+    does not answer is named for what the operator was doing)."""
+    if exc.code in (UNREACHABLE, TIMEOUT) and not exc.answered:
+        return translate("PlaybackTexts", "The backend does not answer; detections cannot be read now.")
+    return backend_error_text(exc)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +199,7 @@ class DetectionsService:
                     camera_id=backend_id, start=from_us(start_us), end=from_us(end_us), limit=want, before_id=before
                 )
             except BackendError as exc:
-                raise PlaybackError(backend_error_text(exc)) from None
+                raise PlaybackError(detections_error_text(exc)) from None
             found.extend(detection_from_wire(d, camera_id) for d in page.detections)
             before = page.next_before_id
             if before is None:
@@ -232,7 +240,7 @@ class DetectionsService:
                 before_id=before_id,
             )
         except BackendError as exc:
-            raise PlaybackError(backend_error_text(exc)) from None
+            raise PlaybackError(detections_error_text(exc)) from None
         items = tuple(detection_from_wire(d, self._backend.xprotect_camera_id(d.camera_id)) for d in page.detections)
         return SearchPage(items, page.next_before_id)
 
@@ -242,7 +250,7 @@ class DetectionsService:
         try:
             jpeg, _time = await client.detection_thumbnail(detection_id)
         except BackendError as exc:
-            raise PlaybackError(backend_error_text(exc)) from None
+            raise PlaybackError(detections_error_text(exc)) from None
         return jpeg
 
     async def labels(self, camera_ids: Sequence[str], start_us: int, end_us: int) -> list[str]:
@@ -257,6 +265,6 @@ class DetectionsService:
             try:
                 summary = await client.detection_summary(backend_id, from_us(start_us), from_us(end_us))
             except BackendError as exc:
-                raise PlaybackError(backend_error_text(exc)) from None
+                raise PlaybackError(detections_error_text(exc)) from None
             labels.update(entry.label for entry in summary.labels)
         return sorted(labels)

@@ -21,6 +21,7 @@ from ..tasks import Notifier, TaskRunner
 from .admin import AdminViewModel
 from .backend_status import BackendStatusViewModel
 from .camera_tree import CameraFilterProxy, CameraTreeModel
+from .detection_search import DetectionSearchViewModel
 from .layouts import Layout
 from .login import LoginViewModel, SessionFactory, default_session_factory
 from .playback import PlaybackViewModel
@@ -44,7 +45,8 @@ class MainViewModel(QObject):
     ``quota_meter`` (QuotaMeterViewModel: each agency's streams for the status bar), ``recording``
     (RecordingViewModel), ``playback`` (PlaybackViewModel: timeline and player of the cameras "View recordings"
     opened; their wall tiles pause their live streams meanwhile), ``admin`` (AdminViewModel: the administration
-    pages the backend user may open). Signals: ``sigConnectionChanged()``
+    pages the backend user may open), ``detection_search`` (DetectionSearchViewModel: the detections search
+    panel; opening a result calls ``open_detection``). Signals: ``sigConnectionChanged()``
     (``connection_text``, ``connected``), ``sigLiveCountChanged(int live, int assigned)`` (relayed from the
     wall).
     """
@@ -116,6 +118,10 @@ class MainViewModel(QObject):
         self._paused_tiles: list[int] = []
         self.recording.sigActiveChanged.connect(self._sync_recording_badges)
         self.recording.sigNotice.connect(self.notifier.info)
+        self.detection_search = DetectionSearchViewModel(
+            self.backend, self.runner, opener=self.open_detection, clock=clock, parent=self
+        )
+        self.detection_search.sigNotice.connect(self.notifier.info)
         self._set_connection(self.tr("Not connected"))
 
     @property
@@ -144,6 +150,7 @@ class MainViewModel(QObject):
     def _on_logged_in(self, session: Any, inventory: Inventory) -> None:
         # The stream opener reads login.session at open time; the session identifies the account for the backend.
         self.tree.set_inventory(inventory)
+        self.detection_search.set_cameras([(cam.id, cam.name) for cam in inventory.cameras])
         first = self.wall.assigned_count == 0
         self.wall.set_source(self._open_live, inventory)
         if first and self._restore_wall:
@@ -215,6 +222,27 @@ class MainViewModel(QObject):
                 self._paused_tiles.append(tile.index)
         self.playback.open(cameras, at_us)
         return True
+
+    def open_detection(self, camera_id: str, at_us: int) -> bool:
+        """Play ``camera_id``'s recording at ``at_us`` (a detection's frame time), paused on the frame at or before
+        it: the player already showing that camera alone seeks; otherwise ``view_recordings``. False (with a
+        notice) when this XProtect server does not list the camera."""
+        inventory = self.login.inventory
+        try:
+            camera = inventory.camera(camera_id) if inventory is not None else None
+        except KeyError:
+            camera = None
+        if camera is None:
+            self.notifier.info(self.tr("This detection's camera is not in this XProtect server's camera list."))
+            return False
+        playback = self.playback
+        low, high = playback.timeline.range_us
+        if playback.is_open and [c.lower() for c in playback.camera_ids] == [camera.id.lower()] and low <= at_us < high:
+            playback.pause()
+            playback.seek(at_us)
+            playback.timeline.ensure_visible(at_us)
+            return True
+        return self.view_recordings([camera.id], at_us=at_us)
 
     def view_wall_recordings(self) -> bool:
         """View the recordings of every camera on the wall, played in sync (see ``view_recordings``)."""
