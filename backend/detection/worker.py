@@ -175,6 +175,17 @@ def _loaded() -> _Loaded:
     return _LOADED
 
 
+def loaded_detectors() -> list[Detector]:
+    """The detectors that loaded in this worker process (``init_worker`` must have run; RuntimeError if not)."""
+    return list(_loaded().detectors)
+
+
+def detect_frames(detectors: Sequence[Detector], frames: list[SampledFrame]) -> list[FoundBox]:
+    """Run every detector on ``frames`` (one batch); the boxes normalised to each frame. Raises what a detector
+    raises (ModelError for an unexpected output)."""
+    return _detect(detectors, frames) if frames else []
+
+
 def analyse(job: SegmentJob) -> SegmentResult:
     """Sample the segment, run the detectors, return the boxes (see the module docstring)."""
     loaded = _loaded()
