@@ -17,8 +17,8 @@ from typing import cast
 import av
 from av.video.codeccontext import VideoCodecContext
 
-from backend.detection.sampling import DecodeError, SampledFrame
-from backend.detection.worker import FoundBox, detect_frames, loaded_detectors
+from backend.detection.sampling import DecodeError, SampledFrame, to_rgb
+from backend.detection.worker import FoundBox, detect_frames, input_side, loaded_detectors
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +49,10 @@ class LiveResult:
     error: str | None
 
 
-def decode_sample(job: LiveJob) -> SampledFrame:
-    """The newest picture the job's packets decode to, as RGB with its wall time (the packet's ``time_us``
-    carried through the decoder as pts). Raises DecodeError when the codec is unknown or nothing decodes."""
+def decode_sample(job: LiveJob, max_side: int | None = None) -> SampledFrame:
+    """The newest picture the job's packets decode to, as RGB (scaled down to ``max_side`` px on the longer
+    side when larger) with its wall time (the packet's ``time_us`` carried through the decoder as pts) and
+    recorded size. Raises DecodeError when the codec is unknown or nothing decodes."""
     name = DECODERS.get(job.codec)
     if name is None:
         raise DecodeError(f"live video in {job.codec!r} is not supported")
@@ -73,7 +74,7 @@ def decode_sample(job: LiveJob) -> SampledFrame:
     if newest is None:
         raise DecodeError("the live picture does not decode")
     at_us = int(newest.pts) if newest.pts is not None else job.times_us[-1]
-    return SampledFrame(at_us, newest.to_ndarray(format="rgb24"))
+    return SampledFrame(at_us, to_rgb(newest, max_side), newest.width, newest.height)
 
 
 def _newer(current: av.VideoFrame | None, picture: av.VideoFrame) -> av.VideoFrame:
@@ -84,12 +85,13 @@ def _newer(current: av.VideoFrame | None, picture: av.VideoFrame) -> av.VideoFra
 
 def analyse_live(job: LiveJob) -> LiveResult:
     """Decode the job's picture and run this process's detectors on it (see the module docstring)."""
+    detectors = loaded_detectors()
     try:
-        sampled = decode_sample(job)
+        sampled = decode_sample(job, input_side(detectors))
     except DecodeError as exc:
         return LiveResult(job.camera_id, None, (), str(exc))
     try:
-        boxes = detect_frames(loaded_detectors(), [sampled])
+        boxes = detect_frames(detectors, [sampled])
     except Exception as exc:  # a detector failing at run time: report it, the worker goes on
         log.exception("live detection failed on camera %s", job.camera_id)
         return LiveResult(job.camera_id, sampled.at_us, (), f"detection failed: {type(exc).__name__}: {exc}")

@@ -199,7 +199,7 @@ def analyse_with(job: SegmentJob, detectors: Sequence[Detector], sample_fps: flo
     batch: list[SampledFrame] = []
     error: str | None = None
     try:
-        for sampled in sample_frames(job.location, job.start_us, sample_fps):
+        for sampled in sample_frames(job.location, job.start_us, sample_fps, max_side=input_side(detectors)):
             batch.append(sampled)
             if len(batch) >= batch_size:
                 boxes += _detect(detectors, batch)
@@ -227,17 +227,33 @@ def _safe_detect(detectors: Sequence[Detector], batch: list[SampledFrame]) -> li
         return []
 
 
+def input_side(detectors: Sequence[Detector]) -> int | None:
+    """The longest picture side (px) any of ``detectors`` looks at (their optional ``input_side``): sampled
+    frames are scaled down to it while they are converted to RGB. None when a detector does not say (then
+    frames keep their recorded size)."""
+    sides: list[int] = []
+    for detector in detectors:
+        side = getattr(detector, "input_side", None)
+        if not isinstance(side, int) or side <= 0:
+            return None
+        sides.append(side)
+    return max(sides) if sides else None
+
+
 def _detect(detectors: Sequence[Detector], batch: list[SampledFrame]) -> list[FoundBox]:
     pictures = [s.rgb for s in batch]
     out: list[FoundBox] = []
     for detector in detectors:
         for sampled, found in zip(batch, detector.detect(pictures), strict=True):
             h, w = sampled.rgb.shape[:2]
-            out += [_normalised(detector.name, sampled.at_us, box, w, h) for box in found]
+            size = sampled.size
+            out += [_normalised(detector.name, sampled.at_us, box, w, h, size) for box in found]
     return out
 
 
-def _normalised(detector: str, at_us: int, box: Box, width: int, height: int) -> FoundBox:
+def _normalised(detector: str, at_us: int, box: Box, width: int, height: int, size: tuple[int, int]) -> FoundBox:
+    """``box`` in pixels of a ``width`` x ``height`` picture -> normalised; ``size`` the recorded frame's."""
+
     def clip(v: float) -> float:
         return min(1.0, max(0.0, v))
 
@@ -251,6 +267,6 @@ def _normalised(detector: str, at_us: int, box: Box, width: int, height: int) ->
         clip(box.y1 / height),
         clip(box.x2 / width),
         clip(box.y2 / height),
-        width,
-        height,
+        size[0],
+        size[1],
     )
