@@ -18,10 +18,11 @@ decoder that holds frames back (B-frames) is fed the following packets until the
 frames taken are exactly those a full decode would give (``bench/detection.py``: at 1280x720, 15 fps, GOP
 1 s, this cut the decoding from 15 frames per sample to 1).
 
-Conversion: only sampled frames are converted to RGB; with ``max_side`` a larger frame is scaled down in the
-same swscale pass (area averaging, aspect ratio kept) so that its longer side is ``max_side`` px: the
-detectors scale down to their input anyway (``input_side``), and this is several times cheaper than an RGB
-conversion at full size followed by a resize. ``SampledFrame.width``/``height`` keep the recorded size.
+Conversion: only sampled frames are converted to RGB (planar, see :func:`to_rgb`); with ``max_side`` a larger
+frame is scaled down in the same swscale pass (area averaging, aspect ratio kept) so that its longer side is
+``max_side`` px: the detectors scale down to their input anyway (``input_side``), and this is several times
+cheaper than an RGB conversion at full size followed by a resize. ``SampledFrame.width``/``height`` keep the
+recorded size.
 Blocking (demuxing, decoding): run it in a worker.
 """
 
@@ -65,15 +66,22 @@ def to_rgb(
     frame: av.VideoFrame, max_side: int | None = None, reformatter: VideoReformatter | None = None
 ) -> np.ndarray:
     """``frame`` as RGB (H, W, 3) uint8; scaled down (area averaging) to a longer side of ``max_side`` px when
-    it is larger. Pass the same ``reformatter`` for the frames of one stream: it keeps its swscale context."""
+    it is larger. Pass the same ``reformatter`` for the frames of one stream: it keeps its swscale context.
+
+    The array is a channels-last VIEW of planar memory (3, H, W): swscale writes planar RGB faster than packed
+    RGB, and the detectors want planar input (``frame.transpose(2, 0, 1)`` is then contiguous, a plain copy).
+    """
     width, height = frame.width, frame.height
     longest = max(width, height)
-    if max_side is None or longest <= max_side:
-        return frame.to_ndarray(format="rgb24")
-    scale = max_side / longest
-    size = max(2, round(width * scale)), max(2, round(height * scale))
+    if max_side is not None and longest > max_side:
+        scale = max_side / longest
+        width, height = max(2, round(width * scale)), max(2, round(height * scale))
     scaler = reformatter or VideoReformatter()
-    return scaler.reformat(frame, size[0], size[1], "rgb24", interpolation=Interpolation.AREA).to_ndarray()
+    planar = scaler.reformat(frame, width, height, "gbrp", interpolation=Interpolation.AREA)
+    out = np.empty((3, height, width), dtype=np.uint8)
+    for channel, plane in zip((1, 2, 0), planar.planes, strict=True):  # gbrp: green, blue, red planes
+        out[channel] = np.frombuffer(memoryview(plane), dtype=np.uint8).reshape(height, plane.line_size)[:, :width]
+    return out.transpose(1, 2, 0)
 
 
 def sample_frames(

@@ -13,6 +13,7 @@ Everything crossing the process boundary is a small frozen dataclass (pickled).
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,8 @@ from backend.detection.base import Box, Detector, ModelError
 from backend.detection.sampling import DecodeError, SampledFrame, sample_frames
 
 log = logging.getLogger(__name__)
+
+WORKER_NICE = 10  # added to a detection worker process's nice value
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,9 +160,15 @@ def _unexpected(name: str, exc: Exception) -> DetectorState:
 
 
 def init_worker(config: WorkerConfig) -> None:
-    """ProcessPoolExecutor initializer: load the detectors once for this process."""
+    """ProcessPoolExecutor initializer: lower this process's CPU priority (``WORKER_NICE``: recording and the
+    API come first when the machine is busy; detection catches up later) and load the detectors once."""
     global _LOADED
     logging.basicConfig(level=logging.WARNING)
+    if hasattr(os, "nice"):  # POSIX only
+        try:
+            os.nice(WORKER_NICE)
+        except OSError:
+            log.warning("could not lower the detection worker's CPU priority")
     detectors, states = load_detectors(config)
     _LOADED = _Loaded(config, detectors, states)
 
