@@ -79,7 +79,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="detection processes (part 2)")
     parser.add_argument("--window", type=float, default=15.0, help="seconds measured per camera count")
     parser.add_argument("--warmup", type=float, default=4.0)
-    parser.add_argument("--rounds", type=int, default=4, help="camera counts measured at most")
+    parser.add_argument("--rounds", type=int, default=5, help="camera counts measured at most")
     parser.add_argument("--max-cameras", type=int, default=64)
     return parser.parse_args(argv)
 

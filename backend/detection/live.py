@@ -85,6 +85,10 @@ _STREAM_TEXT: dict[StreamState, tuple[str, str]] = {
     ),
 }
 ANALYSIS_FAILED = ("The live picture could not be analysed: {}.", "تعذر تحليل الصورة المباشرة: {}.")
+UNEXPECTED = (
+    "Live detection failed unexpectedly ({}); retrying.",
+    "تعطل الكشف المباشر بشكل غير متوقع ({})؛ ستتم إعادة المحاولة.",
+)
 
 
 def detection_holder() -> str:
@@ -134,7 +138,7 @@ class LiveCamera:
                     raise
                 except Exception as exc:  # a bug or an unforeseen failure: report, wait, try again
                     log.exception("live detection of camera %s failed", self.name)
-                    self._set("waiting", *ANALYSIS_FAILED, f"{type(exc).__name__}", problem="unexpected")
+                    self._set("waiting", *UNEXPECTED, type(exc).__name__, problem="unexpected")
                     delay = self._retry.next_delay()
                 await asyncio.sleep(delay)
         finally:
