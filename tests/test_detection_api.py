@@ -315,6 +315,7 @@ def test_operator_reads_token_required_and_status(make_backend, backend_settings
         "pendingSegments": 0,
         "processedTotal": 0,
         "failedTotal": 0,
+        "live": [],
     }
 
     class Service:

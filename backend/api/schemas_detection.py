@@ -89,10 +89,25 @@ class DetectorStatusOut(ApiModel):
     message_ar: str = ""
 
 
+class LiveCameraStatusOut(ApiModel):
+    """One camera of live mode (settings ``detection.live_cameras``): its live stream sampled at
+    ``detection.live_fps``. ``state``: starting | waiting | quota_full | connecting | live | reconnecting |
+    auth_failed | no_permission | error | stopped; ``message``/``messageAr`` say why when it is not ``live``."""
+
+    camera_id: str = Field(description="the backend's camera id (the configured text while it is unknown)")
+    state: str
+    message: str = ""
+    message_ar: str = ""
+    last_frame: datetime | None = Field(default=None, description="wall time of the newest frame analysed, UTC")
+    frames: int = Field(default=0, description="frames analysed since the backend started")
+    skipped: int = Field(default=0, description="sampled frames dropped because analysis fell behind")
+    reconnects: int = Field(default=0, description="stream connections after the first")
+
+
 class DetectionStatusOut(ApiModel):
     """The detection pipeline: whether it runs, its detectors, how far behind recording it is
     (``lagSeconds``: age of the oldest segment waiting, None when nothing waits or it does not run), segments
-    waiting, and segments processed / failed since the backend started."""
+    waiting, segments processed / failed since the backend started, and the cameras of live mode."""
 
     enabled: bool
     detectors: list[DetectorStatusOut] = Field(default_factory=list)
@@ -100,3 +115,4 @@ class DetectionStatusOut(ApiModel):
     pending_segments: int = 0
     processed_total: int = 0
     failed_total: int = 0
+    live: list[LiveCameraStatusOut] = Field(default_factory=list)

@@ -3,6 +3,10 @@
 Frames are RGB ``numpy`` arrays of shape (H, W, 3), dtype uint8 (what PyAV's ``to_ndarray(format="rgb24")``
 gives). Boxes are in the frame's own pixel coordinates (x1, y1) top-left inclusive, (x2, y2) bottom-right, as
 floats, with the class index into ``classes`` and a score in 0..1.
+
+A detector may also have ``input_side`` (int, px): the longest frame side it looks at (it scales larger frames
+down to its input). The worker then converts sampled frames to RGB at most that large, which is much cheaper
+than converting at full size and resizing (``backend.detection.sampling.to_rgb``).
 """
 
 from __future__ import annotations

@@ -4,8 +4,14 @@ Builds the ``DetectionPipeline`` over the storage component's spool and object s
 ``app.state.detection`` (``status()`` -> ``DetectionStatus``: what ``GET /api/v1/detection/status`` answers).
 Registers the non-critical health check ``detection`` (ok while enabled and every configured detector works;
 else the bilingual reason: recording and upload go on regardless) and the /metrics gauges
-``backend_detection_lag_seconds``, ``backend_detection_pending_segments``, ``backend_detection_runs{state}``
-and ``backend_detection_detector_up{detector}``. Subscribes to ``segment_uploaded`` events to start work at once.
+``backend_detection_lag_seconds``, ``backend_detection_pending_segments``, ``backend_detection_runs{state}``,
+``backend_detection_detector_up{detector}`` and ``backend_detection_live_up{camera}``. Subscribes to
+``segment_uploaded`` events to start work at once.
+
+Live mode (``detection.live_cameras``, ``backend.detection.live``) starts after the pipeline and stops before it;
+it reserves ``live`` stream slots through the quota component (``app.state.quotas``, started before this one)
+and reads XProtect through the backend's link. Its per-camera states are part of the status; a camera that is
+unknown or disabled, or whose agency's stream quota is used up, makes the health check not ok (bilingual).
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ import logging
 from typing import Any
 
 from backend.api.health import CheckResult
+from backend.detection.live import LiveDetection
+from backend.detection.live_source import LiveCameras
 from backend.detection.pipeline import DetectionPipeline, worker_config
 from backend.detection.settings import DetectionSettings
 from backend.detection.status import DISABLED, NO_DETECTOR, STARTING
@@ -51,6 +59,18 @@ class DetectionComponent:
         self._bus = ctx.bus
         self._subscription: Subscription | None = None
         self._listener: asyncio.Task[None] | None = None
+        self.live: LiveDetection | None = None
+        if settings.enabled and settings.live_cameras:
+            self.live = LiveDetection(
+                settings.live_cameras,
+                settings.live_fps,
+                self.pipeline,
+                LiveCameras(ctx.db.engine),
+                ctx.milestone,
+                getattr(ctx.state, "quotas", None),
+                ctx.clock,
+            )
+            self.pipeline.attach_live(self.live.status)
         ctx.state.detection = self.pipeline
         ctx.health.register("detection", self._health, critical=False)
         status = self.pipeline.status
@@ -72,6 +92,12 @@ class DetectionComponent:
             ["state"],
         )
         metrics.gauge_callback(
+            "backend_detection_live_up",
+            "1 while a live-mode camera's stream is live and analysed",
+            lambda: {(c.camera_id,): 1.0 if c.state == "live" else 0.0 for c in status().live},
+            ["camera"],
+        )
+        metrics.gauge_callback(
             "backend_detection_detector_up",
             "1 when the detector's model is loaded in the workers",
             lambda: {(d.name,): 1.0 if d.state == "ok" else 0.0 for d in status().detectors},
@@ -83,8 +109,12 @@ class DetectionComponent:
         if self._settings.enabled:
             self._subscription = self._bus.subscribe(types=["segment_uploaded"])
             self._listener = asyncio.create_task(self._listen(self._subscription), name="detection-events")
+        if self.live is not None:
+            await self.live.start()
 
     async def stop(self) -> None:
+        if self.live is not None:
+            await self.live.stop()
         if self._subscription is not None:
             self._subscription.close()
         listener, self._listener = self._listener, None
@@ -113,6 +143,16 @@ class DetectionComponent:
             return CheckResult(False, "not_configured", "no detector configured", *NO_DETECTOR, data)
         broken = [d for d in st.detectors if d.state != "ok"]
         if not broken:
+            trouble = [c for c in st.live if c.trouble]
+            if trouble:
+                return CheckResult(
+                    False,
+                    "live_error",
+                    "; ".join(f"{c.camera_id}: {c.state}" for c in trouble),
+                    " ".join(c.message for c in trouble),
+                    " ".join(c.message_ar for c in trouble),
+                    data,
+                )
             return CheckResult(True, "ok", ", ".join(d.name for d in st.detectors), data=data)
         return CheckResult(
             False,

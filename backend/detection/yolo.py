@@ -41,6 +41,7 @@ class YoloDetector:
         self.max_boxes = max_boxes
         self._session = open_session(model_path, threads=threads)
         self._input, self._width, self._height = self._check_layout(model_path.name)
+        self.input_side = max(self._width, self._height)  # the letterbox scales frames down to this
         self.detect([np.zeros((self._height, self._width, 3), dtype=np.uint8)])  # warm-up
 
     def _check_layout(self, model: str) -> tuple[str, int, int]:
