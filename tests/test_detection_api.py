@@ -427,13 +427,17 @@ def test_thumbnail_is_the_crop_of_the_frame_at_the_detection_time(make_backend, 
             detection(cam, times[0] * MS, "person", 0.9, segment_id=seg_ids[0], **box),
             detection(cam, times[1] * MS, "person", 0.8, segment_id=seg_ids[0], **box),
             detection(cam, times[2] * MS, "car", 0.7, segment_id=seg_ids[1], **box),
-            detection(cam, times[0] * MS, "face", 0.6, segment_id=None, **box),
+            detection(cam, times[0] * MS, "face", 0.6, segment_id=None, **box),  # live, at a recorded moment
+            detection(cam, (t0_ms - 60_000) * MS, "face", 0.6, segment_id=None, **box),  # live, nothing recorded
         ],
     )
     for row, t_ms in zip(rows[:3], times, strict=True):
         check_thumbnail(b.get(f"/api/v1/detections/{row['id']}/thumbnail"), t_ms)  # from the spool
 
-    bilingual(b.get(f"/api/v1/detections/{rows[3]['id']}/thumbnail"), 404, "thumbnail_unavailable")
+    check_thumbnail(b.get(f"/api/v1/detections/{rows[3]['id']}/thumbnail"), times[0])  # the recording of that moment
+    missing = b.get(f"/api/v1/detections/{rows[4]['id']}/thumbnail")
+    bilingual(missing, 404, "thumbnail_unavailable")
+    assert "live stream" in missing.json()["error"]["message"]
     bilingual(b.get("/api/v1/detections/987654/thumbnail"), 404, "detection_not_found")
     Path(closed[1].path).unlink()  # lost before upload
     bilingual(b.get(f"/api/v1/detections/{rows[2]['id']}/thumbnail"), 404, "thumbnail_unavailable")

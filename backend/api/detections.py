@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import io
 from dataclasses import asdict, is_dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from PIL import Image
 
 from backend.api.deps import error_responses
 from backend.api.schemas_detection import (
@@ -49,19 +51,21 @@ from backend.errors import BilingualError
 from backend.playback.access import PlaybackAccess
 from backend.playback.errors import (
     EndBeforeStartError,
+    NothingRecordedError,
     PlaybackUnavailableError,
     SegmentNotFoundError,
     SegmentUnavailableError,
     SnapshotFailedError,
 )
 from backend.playback.ranges import from_us, iso_z, parse_time, to_us
-from backend.playback.snapshot import SnapshotError
+from backend.playback.snapshot import Picture, SnapshotError
 
 router = APIRouter(tags=["detections"], responses=error_responses(400, 401, 403, 404, 502, 503))
 
 TIME_DOC = "ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z or 2025-10-27T18:30:00+04:00"
 MAX_ID = 2**63 - 1
 JSON = "application/json"
+LIVE_PICTURE_TOLERANCE_US = 100_000  # a live detection's frame and the recorded picture: the same moment within this
 
 
 class ThumbnailUnavailableError(BilingualError):
@@ -73,6 +77,20 @@ class ThumbnailUnavailableError(BilingualError):
         super().__init__(
             "The recording this detection was found in is no longer available, so no thumbnail can be made.",
             "التسجيل الذي وُجد فيه هذا الاكتشاف لم يعد متاحاً، لذلك لا يمكن إنشاء صورة مصغّرة.",
+            {"detectionId": detection_id, "reason": reason[:300]},
+        )
+
+
+class LiveThumbnailUnavailableError(BilingualError):
+    """404: a detection found on the live stream, at a moment nothing recorded (no segment, no XProtect picture)."""
+
+    code, status = "thumbnail_unavailable", 404
+
+    def __init__(self, detection_id: int, reason: str) -> None:
+        super().__init__(
+            "This detection was found on the live stream at a moment that was not recorded, so no thumbnail can be "
+            "made.",
+            "وُجد هذا الاكتشاف في البث المباشر في لحظة لم تُسجَّل، لذلك لا يمكن إنشاء صورة مصغّرة.",
             {"detectionId": detection_id, "reason": reason[:300]},
         )
 
@@ -202,19 +220,46 @@ async def detection_thumbnail(detection_id: str, request: Request) -> Response:
     if access is None:
         raise PlaybackUnavailableError()
     if row.segment_id is None:
-        raise ThumbnailUnavailableError(row.id, "the segment was deleted")
+        picture = await _live_picture(access, row)
+    else:
+        picture = await _segment_picture(access, row)
+    box = (row.x1, row.y1, row.x2, row.y2)
+    jpeg = await asyncio.to_thread(thumbnail_jpeg, picture.image, box, max_width=THUMBNAIL_MAX_WIDTH)
+    headers = {PICTURE_TIME_HEADER: iso_z(picture.time_us), "Cache-Control": "private, max-age=3600"}
+    return Response(jpeg, media_type="image/jpeg", headers=headers)
+
+
+async def _live_picture(access: PlaybackAccess, row: Any) -> Picture:
+    """The recorded picture of a live detection's moment (a local segment or XProtect, as snapshots find it);
+    only a picture within ``LIVE_PICTURE_TOLERANCE_US`` of the detection's frame is its frame."""
     try:
-        picture = await access.segment_picture(row.segment_id, row.at_us)
+        snapshot = await access.snapshot(row.camera_id, row.at_us)
+    except NothingRecordedError:
+        raise LiveThumbnailUnavailableError(row.id, "nothing recorded at that moment") from None
+    if abs(snapshot.time_us - row.at_us) > LIVE_PICTURE_TOLERANCE_US:
+        raise LiveThumbnailUnavailableError(row.id, "the nearest recorded picture is from another moment")
+    try:
+        image = await asyncio.to_thread(_decode_jpeg, snapshot.jpeg)
+    except OSError as exc:
+        raise SnapshotFailedError(str(exc), {"detectionId": row.id}) from None
+    return Picture(snapshot.time_us, image)
+
+
+def _decode_jpeg(jpeg: bytes) -> Image.Image:
+    with Image.open(io.BytesIO(jpeg)) as img:
+        return img.convert("RGB")
+
+
+async def _segment_picture(access: PlaybackAccess, row: Any) -> Picture:
+    """The picture of the detection's frame from the segment it was found in."""
+    try:
+        return await access.segment_picture(row.segment_id, row.at_us)
     except SegmentNotFoundError:
         raise ThumbnailUnavailableError(row.id, "the segment was deleted") from None
     except SegmentUnavailableError as exc:
         raise ThumbnailUnavailableError(row.id, str(exc.details.get("reason", ""))) from None
     except SnapshotError as exc:
         raise SnapshotFailedError(str(exc), {"detectionId": row.id}) from None
-    box = (row.x1, row.y1, row.x2, row.y2)
-    jpeg = await asyncio.to_thread(thumbnail_jpeg, picture.image, box, max_width=THUMBNAIL_MAX_WIDTH)
-    headers = {PICTURE_TIME_HEADER: iso_z(picture.time_us), "Cache-Control": "private, max-age=3600"}
-    return Response(jpeg, media_type="image/jpeg", headers=headers)
 
 
 @router.get(
