@@ -437,7 +437,7 @@ def test_thumbnail_is_the_crop_of_the_frame_at_the_detection_time(make_backend, 
     check_thumbnail(b.get(f"/api/v1/detections/{rows[3]['id']}/thumbnail"), times[0])  # the recording of that moment
     missing = b.get(f"/api/v1/detections/{rows[4]['id']}/thumbnail")
     bilingual(missing, 404, "thumbnail_unavailable")
-    assert "live stream" in missing.json()["error"]["message"]
+    assert "No recording of this detection's moment" in missing.json()["error"]["message"]
     bilingual(b.get("/api/v1/detections/987654/thumbnail"), 404, "detection_not_found")
     Path(closed[1].path).unlink()  # lost before upload
     bilingual(b.get(f"/api/v1/detections/{rows[2]['id']}/thumbnail"), 404, "thumbnail_unavailable")

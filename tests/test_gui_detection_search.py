@@ -76,6 +76,16 @@ def insert_rows(data_dir: Path, rows: list[dict]) -> list[dict]:
         db.close()
 
 
+def unrecorded_time(rng: random.Random, index: int, now_us: int, ages_s: tuple[tuple[int, int], ...]) -> int:
+    """A time (µs UTC) ``ages_s`` before ``now_us`` when the simulator's camera ``index`` recorded nothing within
+    a second either side: no recording has a picture of it (its thumbnail fails with a clear reason)."""
+    while True:
+        t_us = now_us - int(rng.uniform(*rng.choice(ages_s)) * US)
+        t_ms = t_us // 1000
+        if not any(history.is_recorded(index, t_ms + d) for d in (-1000, 0, 1000)):
+            return t_us
+
+
 def row(camera: str, at_us: int, label: str, score: float, *, segment_id=None, box=(0.2, 0.2, 0.6, 0.9)) -> dict:
     x1, y1, x2, y2 = box
     return {
@@ -145,7 +155,7 @@ def test_filters_reach_the_backend_pages_load_older_and_a_dead_backend_is_report
             [
                 row(
                     backend_ids[n % 2],
-                    now - int(rng.uniform(*rng.choice(ages_s)) * US),
+                    unrecorded_time(rng, n % 2, now, ages_s),
                     rng.choice(LABELS),
                     round(rng.uniform(0.05, 0.99), 3),
                 )
@@ -166,7 +176,7 @@ def test_filters_reach_the_backend_pages_load_older_and_a_dead_backend_is_report
         assert panel.summary_label.text() == "Newest 25 detections shown; older ones exist."
         assert panel.more_button.isVisible()
         names = {(d.camera_id, vm.results.index(i).data(CameraNameRole)) for i, d in enumerate(vm.results.items)}
-        assert names == {(c, camera_name(i)) for i, c in enumerate(gui)}
+        assert names and names <= {(c, camera_name(i)) for i, c in enumerate(gui)}
 
         # Thumbnails: only the cards on screen are asked for; these rows have no footage: a clear mark.
         visible = panel.grid.visible_rows()
@@ -177,7 +187,7 @@ def test_filters_reach_the_backend_pages_load_older_and_a_dead_backend_is_report
         assert set(vm.thumbnails.requested) <= on_screen
         assert states([24]) == [IDLE]
         tip = vm.results.index(visible[0]).data(Qt.ItemDataRole.ToolTipRole)
-        assert "no longer available" in tip, tip
+        assert "no thumbnail can be made" in tip, tip
         panel.grid.scrollToBottom()
         await wait_until(lambda: states([24]) == [FAILED], 20, "the last card's thumbnail after scrolling")
         await load_everything(vm, panel)

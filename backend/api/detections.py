@@ -82,15 +82,15 @@ class ThumbnailUnavailableError(BilingualError):
 
 
 class LiveThumbnailUnavailableError(BilingualError):
-    """404: a detection found on the live stream, at a moment nothing recorded (no segment, no XProtect picture)."""
+    """404: a detection without a segment (found on the live stream, or its segment was deleted) at a moment
+    nothing recorded any more (no local segment, no XProtect picture)."""
 
     code, status = "thumbnail_unavailable", 404
 
     def __init__(self, detection_id: int, reason: str) -> None:
         super().__init__(
-            "This detection was found on the live stream at a moment that was not recorded, so no thumbnail can be "
-            "made.",
-            "وُجد هذا الاكتشاف في البث المباشر في لحظة لم تُسجَّل، لذلك لا يمكن إنشاء صورة مصغّرة.",
+            "No recording of this detection's moment is available, so no thumbnail can be made.",
+            "لا يتوفر تسجيل للحظة هذا الاكتشاف، لذلك لا يمكن إنشاء صورة مصغّرة.",
             {"detectionId": detection_id, "reason": reason[:300]},
         )
 
