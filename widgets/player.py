@@ -5,6 +5,8 @@ and handles them itself):
 Space play/pause, J / K / L shuttle backwards / pause / forwards (J and L again double the speed), Left / Right
 10 s back / forward, comma / period one frame back / forward, Page Up / Page Down previous / next sequence,
 Home / End first / last recording of the range, S snapshot, F full screen, Esc leaves full screen.
+Detections (with the backend): N next detection of a chosen class (any camera shown), Shift+N the previous
+one, B shows / hides the boxes over the video.
 """
 
 from __future__ import annotations
@@ -78,7 +80,7 @@ class PlayerWidget(QWidget):
         channels = self._vm.channels
         columns = max(1, math.ceil(math.sqrt(len(channels))))
         for index, channel in enumerate(channels):
-            surface = PlayerSurface(channel, self._status, self.video)
+            surface = PlayerSurface(channel, self._status, self.video, detections=self._vm.detections)
             surface.on_pulled = self._vm.note_frame
             self.video.grid.addWidget(surface, index // columns, index % columns)
             self.surfaces.append(surface)
@@ -108,10 +110,11 @@ class PlayerWidget(QWidget):
             self.toggle_fullscreen()
 
     # --- keyboard ---------------------------------------------------------------------------------------
-    def _key_map(self) -> dict[int, Callable[[], None]]:
+    def _key_map(self) -> dict[tuple[int, bool], Callable[[], None]]:
+        """``(key, shift)`` -> action (no other modifier is used)."""
         vm = self._vm
         key = Qt.Key
-        return {
+        plain: dict[Qt.Key, Callable[[], None]] = {
             key.Key_Space: vm.toggle_play,
             key.Key_K: vm.pause,
             key.Key_L: vm.shuttle_forward,
@@ -126,16 +129,26 @@ class PlayerWidget(QWidget):
             key.Key_End: vm.go_end,
             key.Key_S: self.sigSnapshotRequested.emit,
             key.Key_F: self.toggle_fullscreen,
+            key.Key_N: vm.detections.next_detection,
+            key.Key_B: vm.detections.toggle_boxes,
+        }
+        shifted: dict[Qt.Key, Callable[[], None]] = {key.Key_N: vm.detections.previous_detection}
+        return {
+            **{(int(k.value), False): action for k, action in plain.items()},
+            **{(int(k.value), True): action for k, action in shifted.items()},
         }
 
     def handle_key(self, event: QKeyEvent) -> bool:
-        """Run the shortcut of ``event`` (no modifier other than keypad); True when it was one."""
+        """Run the shortcut of ``event`` (no modifier other than keypad, or Shift for Shift+N); True when it
+        was one."""
         if event.key() == Qt.Key.Key_Escape and self.fullscreen:
             self.toggle_fullscreen()
             return True
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        action = self._keys.get(event.key())
-        if action is None or modifiers != Qt.KeyboardModifier.NoModifier or not self._vm.is_open:
+        if modifiers not in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier):
+            return False
+        action = self._keys.get((int(event.key()), modifiers == Qt.KeyboardModifier.ShiftModifier))
+        if action is None or not self._vm.is_open:
             return False
         action()
         event.accept()

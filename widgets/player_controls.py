@@ -1,5 +1,6 @@
 """The VCR transport bar: sequence jumps, frame steps, reverse / play / pause, speed, skip gaps, snapshot,
-fullscreen and "back to live", bound to a ``PlaybackViewModel``.
+fullscreen and "back to live", bound to a ``PlaybackViewModel``; with the backend's detections also previous /
+next detection, the classes followed (a menu of the classes present, all by default) and the boxes toggle.
 
 The bar keeps a left-to-right layout in every language (time flows left to right on the timeline, and the
 controls follow it: "back" on the left, "forward" on the right). Buttons take no keyboard focus, so that the
@@ -9,12 +10,14 @@ panel's shortcuts (space, J/K/L, arrows, comma/period) always reach the player.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtGui import QAction, QMouseEvent
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QMenu, QToolButton, QWidget
 
 from app.viewmodels.playback import PlaybackViewModel
 from app.viewmodels.playback_texts import SPEEDS, speed_text
 from app.viewmodels.recording_state import isolate
 
+from .detection_style import chip_icon, detection_colour, detection_icon
 from .player_icons import transport_icon
 from .theme import BORDER, PANEL
 
@@ -30,7 +33,21 @@ STYLE = f"""
 #transportBar QToolButton#liveButton:hover {{ background: #4a2a2d; }}
 QLabel#positionLabel {{ font-family: monospace; font-size: 11pt; font-weight: 600; color: #ffffff; padding: 0 8px; }}
 QLabel#speedBadge {{ color: #e3b341; font-weight: 700; padding: 0 4px; }}
+#transportBar QToolButton#classesButton {{ padding: 4px 6px; color: #d6dbe1; }}
 """
+CLASSES_TEXT_CHARS = 24  # the classes button elides a longer list
+
+
+class StayOpenMenu(QMenu):
+    """A menu whose check boxes toggle without closing it (several classes are picked in a row)."""
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        action = self.activeAction()
+        if action is not None and action.isCheckable() and action.isEnabled():
+            action.trigger()
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
 
 
 class TransportBar(QWidget):
@@ -82,11 +99,46 @@ class TransportBar(QWidget):
         self.live_button.setToolTip(self.tr("Close the recordings and show these cameras live again"))
         self.live_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.live_button.clicked.connect(vm.back_to_live)
+        self._build_detection_controls()
         self._build_layout()
         vm.sigTransportChanged.connect(self._on_transport)
         vm.sigPositionChanged.connect(self._on_position)
+        vm.detections.sigChanged.connect(self._on_detections)
         self._on_transport()
         self._on_position()
+        self._on_detections()
+
+    def _build_detection_controls(self) -> None:
+        detections = self._vm.detections
+        self.previous_detection_button = self._button(
+            "", self.tr("Previous detection of the chosen classes (Shift+N)"), detections.previous_detection
+        )
+        self.previous_detection_button.setIcon(detection_icon("previous_detection"))
+        self.next_detection_button = self._button(
+            "", self.tr("Next detection of the chosen classes (N)"), detections.next_detection
+        )
+        self.next_detection_button.setIcon(detection_icon("next_detection"))
+        self.classes_menu = StayOpenMenu(self)
+        self.classes_menu.aboutToShow.connect(self.build_classes_menu)
+        self.classes_button = QToolButton(self)
+        self.classes_button.setObjectName("classesButton")
+        self.classes_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.classes_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.classes_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.classes_button.setMenu(self.classes_menu)
+        self.classes_button.setToolTip(self.tr("Classes of detections to jump between and to box over the video"))
+        self.boxes_button = self._button("", self.tr("Show the detection boxes over the video (B)"))
+        self.boxes_button.setIcon(detection_icon("boxes"))
+        self.boxes_button.setCheckable(True)
+        self.boxes_button.toggled.connect(detections.set_show_boxes)
+        self.detections_separator = _separator(self)
+        self.detection_controls: list[QWidget] = [
+            self.detections_separator,
+            self.previous_detection_button,
+            self.classes_button,
+            self.next_detection_button,
+            self.boxes_button,
+        ]
 
     def _button(self, kind: str, tip: str, slot=None) -> QToolButton:
         button = QToolButton(self)
@@ -113,6 +165,8 @@ class TransportBar(QWidget):
         layout.addWidget(self.speed_badge)
         layout.addSpacing(8)
         layout.addWidget(self.skip_gaps_box)
+        for widget in self.detection_controls:
+            layout.addWidget(widget)
         layout.addWidget(_separator(self))
         layout.addWidget(self.position_label)
         layout.addStretch(1)
@@ -136,6 +190,52 @@ class TransportBar(QWidget):
 
     def _on_position(self) -> None:
         self.position_label.setText(self._vm.position_text)
+
+    def classes_text(self) -> str:
+        """What the classes button says: all classes, the ones chosen, none, or that nothing was detected."""
+        detections = self._vm.detections
+        labels, chosen = detections.labels, detections.chosen
+        if not labels:
+            return self.tr("No detections")
+        if len(chosen) == len(labels):
+            return self.tr("All classes")
+        if not chosen:
+            return self.tr("No class")
+        text = ", ".join(chosen)
+        return text if len(text) <= CLASSES_TEXT_CHARS else text[: CLASSES_TEXT_CHARS - 1] + "…"
+
+    def build_classes_menu(self) -> list[QAction]:
+        """Fill the classes menu: "All classes", then one check box per class present (with its colour and how
+        many detections); returns the class actions."""
+        detections = self._vm.detections
+        menu = self.classes_menu
+        menu.clear()
+        every = menu.addAction(self.tr("All classes"))
+        every.triggered.connect(detections.choose_all)
+        menu.addSeparator()
+        actions = []
+        for label in detections.labels:
+            action = menu.addAction(chip_icon(detection_colour(label)), f"{label} ({detections.count(label)})")
+            action.setCheckable(True)
+            action.setChecked(detections.is_chosen(label))
+            action.setData(label)
+            action.toggled.connect(lambda checked, name=label: detections.set_chosen(name, checked))
+            actions.append(action)
+        return actions
+
+    def _on_detections(self) -> None:
+        detections = self._vm.detections
+        available = detections.available
+        for widget in self.detection_controls:
+            widget.setVisible(available)
+        has_labels = bool(detections.labels)
+        self.classes_button.setText(self.classes_text())
+        self.classes_button.setEnabled(has_labels)
+        self.previous_detection_button.setEnabled(has_labels)
+        self.next_detection_button.setEnabled(has_labels)
+        self.boxes_button.blockSignals(True)
+        self.boxes_button.setChecked(detections.show_boxes)
+        self.boxes_button.blockSignals(False)
 
 
 def _separator(parent: QWidget) -> QFrame:

@@ -4,6 +4,12 @@ Frames are pulled at most once per display refresh when the channel says one is 
 picture's aspect ratio (as the live tiles do, ``widgets.video_tile``). Overlays: the camera's name at the top,
 the picture's own time (local, with milliseconds) at its bottom right, and in the middle what keeps a picture
 from showing (loading, no recording at this time, an error).
+
+With a ``PlaybackDetections``, the boxes of what the backend detected in the sampled frame nearest the picture's
+own time (``PlaybackDetections.boxes_for``), mapped from the frame's normalised coordinates into the painted
+picture (letterboxing included), in their class colour with a "person 87 %" label (left to right in every
+language: picture coordinates). Box rectangles are computed once per picture, revision and size
+(``box_rects``); ``boxes_painted`` holds what the last paint drew.
 """
 
 from __future__ import annotations
@@ -11,28 +17,48 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QLinearGradient, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QLinearGradient, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from app.viewmodels.detections import Detection
 from app.viewmodels.playback_channel import PlaybackChannel
+from app.viewmodels.playback_detections import PlaybackDetections
 from app.viewmodels.playback_time import format_instant
+from app.viewmodels.timeline_detections import box_rect, score_text
 
+from .detection_style import detection_colour, text_colour_on
 from .frame_pacer import FramePacer
 from .theme import TILE_BACKGROUND
 
 BAND_HEIGHT = 26
+BOX_PEN_PX = 2.0
 
 
 class PlayerSurface(QWidget):
     """Paints ``channel``. ``status`` returns the text to show over the picture ("" for none); the panel binds
-    it to the view-model (no recording at the position, loading, errors). ``sigClicked`` on a left click."""
+    it to the view-model (no recording at the position, loading, errors). ``detections`` (optional) gives the
+    boxes to draw. ``sigClicked`` on a left click."""
 
     sigClicked = Signal()
 
-    def __init__(self, channel: PlaybackChannel, status: Callable[[PlaybackChannel], str], parent=None) -> None:
+    def __init__(
+        self,
+        channel: PlaybackChannel,
+        status: Callable[[PlaybackChannel], str],
+        parent=None,
+        detections: PlaybackDetections | None = None,
+    ) -> None:
         super().__init__(parent)
         self._channel = channel
         self._status = status
+        self._detections = detections
+        self._box_key: tuple[object, ...] | None = None
+        self._boxes: list[tuple[Detection, QRectF]] = []
+        self.boxes_painted: list[tuple[Detection, QRectF]] = []
+        self._label_font = QFont(self.font())
+        self._label_font.setPointSizeF(8.5)
+        self._label_font.setWeight(QFont.Weight.DemiBold)
+        self._label_metrics = QFontMetrics(self._label_font)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(160, 90)
@@ -41,6 +67,8 @@ class PlayerSurface(QWidget):
         self._pacer = FramePacer(self, self._pull)
         channel.sigFrameReady.connect(self._on_frame_ready)
         channel.sigStateChanged.connect(self.update)
+        if detections is not None:
+            detections.sigChanged.connect(self.update)
         self.on_pulled: Callable[[PlaybackChannel], None] | None = None
 
     @property
@@ -58,6 +86,9 @@ class PlayerSurface(QWidget):
         self._pacer.stop()
         self._channel.sigFrameReady.disconnect(self._on_frame_ready)
         self._channel.sigStateChanged.disconnect(self.update)
+        if self._detections is not None:
+            self._detections.sigChanged.disconnect(self.update)
+            self._detections = None
         self.on_pulled = None
 
     # --- frame pacing -----------------------------------------------------------------------------------
@@ -88,6 +119,35 @@ class PlayerSurface(QWidget):
             self.sigClicked.emit()
         super().mousePressEvent(event)
 
+    # --- geometry ---------------------------------------------------------------------------------------
+    def picture_rect(self) -> QRectF | None:
+        """Where the picture is painted (widget pixels, aspect ratio kept, centred), None without a picture."""
+        image = self._channel.image
+        if image is None or image.isNull():
+            return None
+        rect = QRectF(self.rect())
+        ratio = self.devicePixelRatioF()
+        iw, ih = image.width() / ratio, image.height() / ratio
+        scale = min(rect.width() / iw, rect.height() / ih)
+        w, h = iw * scale, ih * scale
+        return QRectF(rect.x() + (rect.width() - w) / 2, rect.y() + (rect.height() - h) / 2, w, h)
+
+    def box_rects(self, picture: QRectF | None = None) -> list[tuple[Detection, QRectF]]:
+        """The detections to box over the picture shown and their rectangles in widget pixels (cached per
+        picture time, detections revision and picture rectangle)."""
+        detections = self._detections
+        picture = picture if picture is not None else self.picture_rect()
+        if detections is None or picture is None:
+            return []
+        picture_us = self._channel.picture_us
+        key = (picture_us, detections.revision, picture.x(), picture.y(), picture.width(), picture.height())
+        if key != self._box_key:
+            self._box_key = key
+            found = detections.boxes_for(self._channel.camera_id, picture_us)
+            left, top, width, height = picture.x(), picture.y(), picture.width(), picture.height()
+            self._boxes = [(d, QRectF(*box_rect(d.box, left, top, width, height))) for d in found]
+        return self._boxes
+
     # --- painting ---------------------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
@@ -95,19 +155,20 @@ class PlayerSurface(QWidget):
         p.fillRect(rect, QColor(TILE_BACKGROUND))
         image = self._channel.image
         status = self.status_text()
-        picture = rect
-        if image is not None and not image.isNull():
-            ratio = self.devicePixelRatioF()
-            iw, ih = image.width() / ratio, image.height() / ratio
-            scale = min(rect.width() / iw, rect.height() / ih)
-            w, h = iw * scale, ih * scale
-            picture = QRectF(rect.x() + (rect.width() - w) / 2, rect.y() + (rect.height() - h) / 2, w, h)
-            if abs(scale - 1.0) > 0.01:
+        picture = self.picture_rect()
+        boxes: list[tuple[Detection, QRectF]] = []
+        if image is not None and picture is not None:
+            if abs(picture.width() * self.devicePixelRatioF() - image.width()) > 0.01 * image.width():
                 p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             p.drawImage(picture, image)
             self.frames_painted += 1
             if status:
                 p.fillRect(rect, QColor(0, 0, 0, 150))
+            else:
+                boxes = self.box_rects(picture)
+                self._paint_boxes(p, picture, boxes)
+        self.boxes_painted = boxes
+        picture = picture if picture is not None else rect
         self._paint_band(p, rect)
         if status:
             font = QFont(self.font())
@@ -119,6 +180,39 @@ class PlayerSurface(QWidget):
             p.drawText(rect.adjusted(16, BAND_HEIGHT, -16, -8), flags, status)
         self._paint_time(p, picture)
         p.end()
+
+    def _paint_boxes(self, p: QPainter, picture: QRectF, boxes: list[tuple[Detection, QRectF]]) -> None:
+        """Each box in its class colour, then the labels: above the box, or inside its top when there is no
+        room above (the picture's edge, or another label there), stacked downwards when they would overlap."""
+        if not boxes:
+            return
+        p.save()
+        p.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # picture coordinates: left to right in any language
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        for detection, box in boxes:
+            pen = QPen(QColor(detection_colour(detection.label)), BOX_PEN_PX)
+            pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+            p.setPen(pen)
+            p.drawRect(box)
+        p.setFont(self._label_font)
+        metrics = self._label_metrics
+        placed: list[QRectF] = []
+        for detection, box in boxes:
+            colour = QColor(detection_colour(detection.label))
+            text = f"\u2066{detection.label} {score_text(detection.score)}\u2069"
+            width, height = metrics.horizontalAdvance(text) + 8, metrics.height() + 2
+            x = min(max(box.left() - BOX_PEN_PX / 2, picture.left()), picture.right() - width)
+            tag = QRectF(x, box.top() - BOX_PEN_PX / 2 - height, width, height)
+            if tag.top() < picture.top() or any(tag.intersects(other) for other in placed):
+                tag.moveTop(box.top() + BOX_PEN_PX / 2)
+                while any(tag.intersects(other) for other in placed) and tag.bottom() + height <= picture.bottom():
+                    tag.moveTop(tag.top() + height)
+            placed.append(tag)
+            p.fillRect(tag, colour)
+            p.setPen(text_colour_on(colour.name()))
+            p.drawText(tag, Qt.AlignmentFlag.AlignCenter, text)
+        p.restore()
 
     def _paint_band(self, p: QPainter, rect: QRectF) -> None:
         band = QRectF(rect.x(), rect.y(), rect.width(), BAND_HEIGHT)

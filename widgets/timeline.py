@@ -5,10 +5,17 @@ reason, hatched), a motion lane and a manual recording sessions lane. Wheel zoom
 bounded by the queried range; a click or a drag of the playhead seeks; hovering shows the time and, over a gap,
 why nothing was recorded. Time flows left to right in every language (the widget keeps a left-to-right layout
 on purpose, also in Arabic). What is drawn stays inspectable: ``drawn(row, lane)``.
+
+Under a camera's bands, the detections lane: one sub-row per class the backend's object detection found in the
+range (the class name at the left in its colour, its spans in that colour; hovering tells how many detections,
+when, and the best score), or one sub-row with the error when the detections could not be read. Rows therefore
+have different heights: ``row_top(row)`` / ``row_height(row)`` in view units (one unit is ``ROW_PX`` pixels);
+``drawn_detections(row, label)`` / ``detection_labels(row)`` / ``detection_text(row)`` tell what was drawn.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 
 import pyqtgraph as pg
@@ -21,7 +28,8 @@ from app.viewmodels.timeline import TimelineViewModel
 
 from .theme import BASE, MUTED, TEXT
 from .timeline_axis import TimeAxisItem
-from .timeline_lanes import BANDS, BlocksItem, NowMarker, Playhead
+from .timeline_detections import DetectionLane
+from .timeline_lanes import BANDS, DETECTION_ROW, DETECTIONS, BlocksItem, NamesAxis, NowMarker, Playhead
 
 ROW_PX = 54  # height of one camera row
 AXIS_PX = 30
@@ -29,6 +37,7 @@ NAME_AXIS_PX = 150
 DRAG_SEEK_MS = 120  # while the playhead is dragged, seek at most this often
 REBASE_US = 8 * 86_400_000_000  # move the x origin when the range drifts this far from it
 LANE_KEYS = ("recorded", "gaps", "motion", "sessions")
+HOVER_SLACK_PX = 3  # a detection span this close to the mouse is the one hovered (a short one is a pixel wide)
 
 
 class TimelineViewBox(pg.ViewBox):
@@ -62,9 +71,13 @@ class TimelineWidget(QWidget):
         self._syncing = False
         self._rows: list[dict[str, BlocksItem]] = []
         self._texts: list[pg.TextItem] = []
+        self._detections: list[DetectionLane] = []  # per row: its detections lane
+        self._separators: list[pg.InfiniteLine] = []
+        self._tops: list[float] = []  # view y of each row's top
+        self._total = 1.0
         self.last_tooltip = ""
         self.axis = TimeAxisItem(self._origin_us / 1e6, zone)
-        self.names_axis = pg.AxisItem("left")
+        self.names_axis = NamesAxis()
         self.names_axis.setWidth(NAME_AXIS_PX)
         self.view = TimelineViewBox()
         self.plot = pg.PlotWidget(viewBox=self.view, axisItems={"bottom": self.axis, "left": self.names_axis})
@@ -99,6 +112,7 @@ class TimelineWidget(QWidget):
         self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
         vm.sigRowsChanged.connect(self._rebuild)
         vm.sigLanesChanged.connect(self._on_lanes)
+        vm.sigDetectionsChanged.connect(self._on_detections)
         vm.sigRangeChanged.connect(self._on_range)
         vm.sigVisibleChanged.connect(self._on_visible)
         vm.sigPlayheadChanged.connect(self._on_playhead)
@@ -114,11 +128,33 @@ class TimelineWidget(QWidget):
         """µs UTC of view x."""
         return round(self._origin_us + x * 1e6)
 
-    def widget_point(self, time_us: float, row: int = 0, lane: str = "recorded") -> QPointF:
-        """The point in ``plot.viewport()`` pixels of ``time_us`` in the middle of ``lane`` of ``row``."""
-        top, bottom = BANDS["recorded" if lane == "gaps" else lane]
-        scene = self.view.mapViewToScene(QPointF(self.x_of(time_us), row + (top + bottom) / 2))
+    def widget_point(self, time_us: float, row: int = 0, lane: str = "recorded", label: str | None = None) -> QPointF:
+        """The point in ``plot.viewport()`` pixels of ``time_us`` in the middle of ``lane`` of ``row``; for
+        ``lane="detections"``, of the sub-row of class ``label`` (None: the first sub-row)."""
+        return self._viewport_point(self.x_of(time_us), self.lane_y(row, lane, label))
+
+    def _viewport_point(self, x: float, y: float) -> QPointF:
+        scene = self.view.mapViewToScene(QPointF(x, y))
         return QPointF(self.plot.mapFromScene(scene))
+
+    def lane_y(self, row: int, lane: str = "recorded", label: str | None = None) -> float:
+        """View y of the middle of ``lane`` of ``row`` (``detections``: of class ``label``'s sub-row)."""
+        top = self.row_top(row)
+        if lane == DETECTIONS:
+            labels = self.detection_labels(row)
+            index = labels.index(label) if label is not None else 0
+            return top + 1.0 + (index + 0.5) * DETECTION_ROW
+        band_top, band_bottom = BANDS["recorded" if lane == "gaps" else lane]
+        return top + (band_top + band_bottom) / 2
+
+    def row_top(self, row: int) -> float:
+        """View y of the top of ``row`` (rows are one unit high plus their detection sub-rows)."""
+        return self._tops[row] if 0 <= row < len(self._tops) else float(row)
+
+    def row_height(self, row: int) -> float:
+        """1 (the camera's bands) plus ``DETECTION_ROW`` per detections sub-row."""
+        sub_rows = self._detections[row].sub_rows if 0 <= row < len(self._detections) else 0
+        return 1.0 + sub_rows * DETECTION_ROW
 
     # --- inspection (tests, diagnostics) ----------------------------------------------------------------
     def drawn(self, row: int, lane: str) -> list[tuple[int, int, str]]:
@@ -127,6 +163,21 @@ class TimelineWidget(QWidget):
 
     def lane_item(self, row: int, lane: str) -> BlocksItem:
         return self._rows[row][lane]
+
+    def drawn_detections(self, row: int, label: str) -> list[tuple[int, int, str]]:
+        """The spans ``row``'s sub-row of class ``label`` drew: ``(start_us, end_us, label)`` ([] when none)."""
+        return self._detections[row].drawn(label) if 0 <= row < len(self._detections) else []
+
+    def detection_item(self, row: int, label: str) -> BlocksItem:
+        return self._detections[row].item(label)
+
+    def detection_labels(self, row: int) -> list[str]:
+        """The class sub-rows of ``row``, top to bottom."""
+        return self._detections[row].labels if 0 <= row < len(self._detections) else []
+
+    def detection_text(self, row: int) -> str:
+        """The detections' error drawn in ``row``'s detections lane ("" when none)."""
+        return self._detections[row].error_text if 0 <= row < len(self._detections) else ""
 
     def row_text(self, row: int) -> str:
         """The message drawn over ``row`` ("" when none)."""
@@ -141,12 +192,13 @@ class TimelineWidget(QWidget):
         for row in self._rows:
             for item in row.values():
                 self.view.removeItem(item)
-        for text in self._texts:
-            self.view.removeItem(text)
-        self._rows, self._texts = [], []
+        for lane in self._detections:
+            lane.remove()
+        for item in self._texts + [lane.note for lane in self._detections] + self._separators:
+            self.view.removeItem(item)
+        self._rows, self._texts, self._detections, self._separators = [], [], [], []
         rows = self._vm.rows
-        ticks = []
-        for index, row in enumerate(rows):
+        for index, _row in enumerate(rows):
             items = {
                 "gaps": BlocksItem("gaps", index, BANDS["recorded"], self._origin_us, hatched=True),
                 "recorded": BlocksItem("recorded", index, BANDS["recorded"], self._origin_us),
@@ -156,25 +208,53 @@ class TimelineWidget(QWidget):
             for item in items.values():
                 self.view.addItem(item, ignoreBounds=True)
             self._rows.append(items)
-            text = pg.TextItem("", color=QColor(TEXT), anchor=(0.5, 0.5))
-            font = QFont(self.font())
-            font.setPointSizeF(9.0)
-            text.setFont(font)
-            text.setZValue(40)
-            self.view.addItem(text, ignoreBounds=True)
-            self._texts.append(text)
-            name = row.name if len(row.name) <= 22 else row.name[:21] + "…"
-            ticks.append((index + sum(BANDS["recorded"]) / 2, name))
-        self.names_axis.setTicks([ticks, []])
-        count = max(1, len(rows))
-        self.view.setLimits(yMin=0, yMax=count)
-        self.view.setYRange(0, count, padding=0)
-        self.plot.setFixedHeight(AXIS_PX + 12 + ROW_PX * count)
+            self._texts.append(self._text_item(9.0))
+            self._detections.append(DetectionLane(self.view, index, self._origin_us, self._text_item(8.5)))
+            if index > 0:
+                line = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen(QColor("#2a3039"), width=1))
+                line.setZValue(5)
+                self.view.addItem(line, ignoreBounds=True)
+                self._separators.append(line)
+        self._layout()
         self._on_range()
         self._on_visible()
         self._on_lanes(-1)
+        self._on_detections(-1)
         self._on_playhead()
         self._on_now()
+
+    def _text_item(self, points: float) -> pg.TextItem:
+        text = pg.TextItem("", color=QColor(TEXT), anchor=(0.5, 0.5))
+        font = QFont(self.font())
+        font.setPointSizeF(points)
+        text.setFont(font)
+        text.setZValue(40)
+        text.setVisible(False)
+        self.view.addItem(text, ignoreBounds=True)
+        return text
+
+    def _layout(self) -> None:
+        """Place every row under the one above (heights follow the detection classes), the names at the left,
+        and size the plot to show every row."""
+        rows = self._vm.rows
+        self._tops, y = [], 0.0
+        names: list[tuple[float, str, str | None]] = []
+        for index, row in enumerate(rows[: len(self._rows)]):
+            self._tops.append(y)
+            for item in self._rows[index].values():
+                item.set_top(y)
+            name = row.name if len(row.name) <= 22 else row.name[:21] + "…"
+            names.append((y + sum(BANDS["recorded"]) / 2, name, None))
+            names += self._detections[index].place(y + 1.0, self.tr("Detections"))
+            if index > 0:
+                self._separators[index - 1].setValue(y)
+            y += self.row_height(index)
+        self._total = max(1.0, y)
+        self.names_axis.set_names(names)
+        self.view.setLimits(yMin=0, yMax=self._total)
+        self.view.setYRange(0, self._total, padding=0)
+        self.plot.setFixedHeight(AXIS_PX + 12 + round(ROW_PX * self._total))
+        self._place_texts()
 
     def _on_lanes(self, row: int) -> None:
         indices = range(len(self._rows)) if row < 0 else [row]
@@ -207,6 +287,21 @@ class TimelineWidget(QWidget):
             [(s.start_us, s.end_us, "running" if s.running else "done") for s in lanes.sessions]
         )
 
+    def _on_detections(self, row: int) -> None:
+        """A row's detections (or their error) arrived: redraw its sub-rows, and lay the rows out again when
+        its classes changed."""
+        indices = range(len(self._rows)) if row < 0 else [row]
+        rows = self._vm.rows
+        relayout = False
+        for index in indices:
+            if index >= len(rows) or index >= len(self._rows):
+                continue
+            relayout |= self._detections[index].draw(rows[index])
+        if relayout:
+            self._layout()
+        else:
+            self._place_texts()
+
     def _on_range(self) -> None:
         start, end = self._vm.range_us
         if abs(start - self._origin_us) > REBASE_US:
@@ -215,6 +310,8 @@ class TimelineWidget(QWidget):
             for items in self._rows:
                 for item in items.values():
                     item.set_origin(start)
+            for lane in self._detections:
+                lane.set_origin(start)
             self._on_playhead()
             self._on_now()
         span = (end - start) / 1e6
@@ -243,7 +340,9 @@ class TimelineWidget(QWidget):
     def _place_texts(self) -> None:
         x0, x1 = self.visible_x()
         for index, text in enumerate(self._texts):
-            text.setPos((x0 + x1) / 2, index + sum(BANDS["recorded"]) / 2)
+            text.setPos((x0 + x1) / 2, self.row_top(index) + sum(BANDS["recorded"]) / 2)
+        for index, lane in enumerate(self._detections):
+            lane.note.setPos((x0 + x1) / 2, self.row_top(index) + 1.0 + 0.5 * DETECTION_ROW)
 
     # --- operator -> view-model -------------------------------------------------------------------------
     def _on_view_changed(self, *_args) -> None:
@@ -267,10 +366,28 @@ class TimelineWidget(QWidget):
     def _seek_to_playhead(self) -> None:
         self._vm.request_seek(self.time_of(float(self.playhead.value())))
 
+    def row_at(self, y: float) -> int:
+        """The row at view y (-1: none)."""
+        if not self._tops or y < 0 or y >= self._total:
+            return -1
+        return bisect.bisect_right(self._tops, y) - 1
+
     def tooltip_at(self, x: float, y: float) -> str:
-        """The hover text at view point (x, y) (the time, and the row's recording or gap there)."""
-        row = math.floor(y) if 0 <= y < len(self._rows) else -1
-        self.last_tooltip = self._vm.hover_text(row, self.time_of(x))
+        """The hover text at view point (x, y): the time, and the row's recording or gap there, or in a class
+        sub-row of the detections lane, that class's detections there."""
+        row = self.row_at(y)
+        time_us = self.time_of(x)
+        sub = math.floor((y - self.row_top(row) - 1.0) / DETECTION_ROW) if row >= 0 else -1
+        labels = self.detection_labels(row)
+        if 0 <= sub < len(labels):
+            x0, x1 = self.visible_x()
+            pixels = max(1.0, self.view.width())
+            tolerance = round(HOVER_SLACK_PX * (x1 - x0) / pixels * 1e6)
+            self.last_tooltip = self._vm.detection_hover_text(row, labels[sub], time_us, tolerance)
+        else:
+            self.last_tooltip = self._vm.hover_text(row, time_us)
+            if sub >= 0 and self.detection_text(row):
+                self.last_tooltip += "\n" + self.detection_text(row)
         return self.last_tooltip
 
     def _on_mouse_moved(self, scene_pos) -> None:

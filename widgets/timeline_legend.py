@@ -1,4 +1,5 @@
-"""The timeline's legend: what each lane colour means (recordings by store, motion, manual sessions, gap reasons).
+"""The timeline's legend: what each lane colour means (recordings by store, motion, manual sessions, gap reasons,
+and the detections lane: a row per class, each in its own colour).
 
 One word-wrapped rich-text label: the entries flow onto a second line in a narrow window instead of widening it.
 """
@@ -10,6 +11,7 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
+from .detection_style import detection_colour
 from .theme import MUTED
 from .timeline_lanes import GAP_COLOURS, MOTION_COLOUR, RECORDED_COLOURS, SESSION_COLOURS
 
@@ -34,6 +36,7 @@ class TimelineLegend(QLabel):
             (GAP_COLOURS["quota_denied"], self.tr("Quota full")),
             (GAP_COLOURS["upload_failed"], self.tr("Upload failed")),
             (GAP_COLOURS["unknown"], self.tr("No recording")),
+            (detection_colour("person"), self.tr("Detections (a row per class)")),
         ]
         chips = [
             f"<span style='color:{colour}; font-size:12pt'>■</span>&nbsp;{html.escape(text).replace(' ', '&nbsp;')}"

@@ -22,6 +22,7 @@ from .admin import AdminViewModel
 from .backend_status import BackendStatusViewModel
 from .camera_tree import CameraFilterProxy, CameraTreeModel
 from .detection_search import DetectionSearchViewModel
+from .detections import DetectionsService
 from .layouts import Layout
 from .login import LoginViewModel, SessionFactory, default_session_factory
 from .playback import PlaybackViewModel
@@ -110,7 +111,13 @@ class MainViewModel(QObject):
             parent=self,
         )
         self._recording_ids: set[str] = set()
-        self.playback = PlaybackViewModel(RecordingsService(self.backend, self.login), self.runner, clock, parent=self)
+        self.playback = PlaybackViewModel(
+            RecordingsService(self.backend, self.login),
+            self.runner,
+            clock,
+            detections=DetectionsService(self.backend),
+            parent=self,
+        )
         self.playback.sigClosed.connect(self._resume_live)
         self.playback.sigBackToLive.connect(self._show_live)
         self.playback.sigNotice.connect(self.notifier.info)

@@ -9,6 +9,10 @@ clock, which pauses by itself at the first and last recording. The first camera 
 timeline's playhead (at display rate while playing), and a click on the timeline seeks every player.
 ``back_to_live()`` closes the players and asks the main window to return the cameras to live (``sigBackToLive``).
 
+With a ``DetectionsService`` the timeline also reads the backend's detections, and ``detections``
+(``PlaybackDetections``) follows classes, jumps to the next / previous detection and boxes them over the video;
+without one (the default) there are no detections.
+
 Shuttle keys follow the editing-suite convention: L plays forward, again doubles the speed (up to 8x); J the
 same backwards; K pauses. Speeds are ``SPEEDS`` (-8x … 8x). Players are closed off the GUI thread.
 """
@@ -27,7 +31,9 @@ from media.playback.state import check_speed
 from milestone.clock import Clock, SystemClock
 
 from ..tasks import TaskRunner
+from .detections import DetectionsService
 from .playback_channel import PlaybackChannel
+from .playback_detections import PlaybackDetections
 from .playback_navigation import (
     next_start,
     previous_start,
@@ -81,6 +87,7 @@ class PlaybackViewModel(QObject):
         *,
         player_factory: PlayerFactory = default_player_factory,
         clock_factory: ClockFactory = default_clock_factory,
+        detections: DetectionsService | None = None,
         parent=None,
     ) -> None:
         super().__init__(parent)
@@ -89,7 +96,7 @@ class PlaybackViewModel(QObject):
         self._clock = clock or SystemClock()
         self._player_factory = player_factory
         self._clock_factory = clock_factory
-        self.timeline = TimelineViewModel(service.lanes, runner, self._clock, parent=self)
+        self.timeline = TimelineViewModel(service.lanes, runner, self._clock, parent=self, detections=detections)
         self.timeline.sigSeekRequested.connect(self.seek)
         self.timeline.sigLanesChanged.connect(self._on_lanes)
         self.timeline.sigRangeChosen.connect(self._reopen_sources)
@@ -106,6 +113,8 @@ class PlaybackViewModel(QObject):
         self._ticker = QTimer(self)
         self._ticker.setInterval(POSITION_TICK_MS)
         self._ticker.timeout.connect(self._update_position)
+        self.detections = PlaybackDetections(self, parent=self)
+        self.sigOpened.connect(self.detections.reset)
 
     # --- state ------------------------------------------------------------------------------------------
     @property

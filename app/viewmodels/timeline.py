@@ -5,6 +5,11 @@ reason, motion, manual recording sessions. The operator picks a range (at most `
 inside it (the visible span, at least ``MIN_VISIBLE_US``), clicks or drags to seek (``sigSeekRequested``), and
 may follow "now" (the range and the visible span slide with the wall clock; the lanes are re-read every
 ``FOLLOW_REQUERY_S``). Times are integer µs UTC; the clock is injected (``milestone.clock.Clock``).
+
+With a ``DetectionsService`` each row also holds what the backend's object detection found over the range
+(``RowDetections``: one sub-row per class present), read together with the lanes at every query (refresh, new
+range, follow-now requery), stale answers dropped. A camera the backend cannot answer for (no backend, not
+imported) has no detections (``detections`` None, no error); a failed read keeps the lanes and shows its error.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from .playback_sources import PlaybackError
 from .playback_texts import range_error_text, session_status_text, source_text
 from .playback_time import DAY_US, HOUR_US, MINUTE_US, US, format_instant
 from .recording_state import duration_text, isolate
+from .timeline_detections import RowDetections, score_text
 
 log = logging.getLogger(__name__)
 
@@ -37,25 +43,33 @@ FOLLOW_REQUERY_S = 15.0  # the backend caches query answers for a short TTL; no 
 FOLLOW_AHEAD_US = MINUTE_US  # while following, the range reaches a minute past now (room for the now line)
 
 LanesFetcher = Callable[[str, int, int], Any]  # (camera_id, start_us, end_us) -> awaitable CameraLanes
+# A DetectionsService (app.viewmodels.detections): available(camera_id) -> bool, and
+# for_camera(camera_id, start_us, end_us) -> awaitable CameraDetections (raises PlaybackError).
+DetectionsSource = Any
 
 
 @dataclass(slots=True)
 class TimelineRow:
     """One camera's row: ``lanes`` (None before the first answer), ``error`` (translated, "" when none),
-    ``loading`` while a query runs."""
+    ``loading`` while a query runs. ``detections``: the detections lane (None: none to show, e.g. no backend,
+    or not read yet), ``detections_error`` (translated, "" when none), ``detections_loading``."""
 
     camera_id: str
     name: str
     lanes: CameraLanes | None = None
     error: str = ""
     loading: bool = False
+    detections: RowDetections | None = None
+    detections_error: str = ""
+    detections_loading: bool = False
 
 
 class TimelineViewModel(QObject):
     """See the module docstring. GUI-thread object; queries run as tasks on the qasync loop.
 
     Signals: ``sigRowsChanged()`` (cameras replaced), ``sigLanesChanged(int row)`` (a row's lanes, error or
-    loading state; -1 = all), ``sigRangeChanged()`` (queried range; also while following now), ``sigRangeChosen()`` (the
+    loading state; -1 = all), ``sigDetectionsChanged(int row)`` (a row's detections or their error; -1 = all),
+    ``sigRangeChanged()`` (queried range; also while following now), ``sigRangeChosen()`` (the
     operator chose a range: sources are opened for it), ``sigVisibleChanged()`` (visible span set
     by the view-model: follow, new range), ``sigPlayheadChanged()``, ``sigNowChanged()``,
     ``sigSeekRequested(object time_us)`` (the operator clicked or dragged), ``sigFollowNowChanged(bool)``,
@@ -64,6 +78,7 @@ class TimelineViewModel(QObject):
 
     sigRowsChanged = Signal()
     sigLanesChanged = Signal(int)
+    sigDetectionsChanged = Signal(int)
     sigRangeChanged = Signal()
     sigRangeChosen = Signal()
     sigVisibleChanged = Signal()
@@ -73,9 +88,18 @@ class TimelineViewModel(QObject):
     sigFollowNowChanged = Signal(bool)
     sigErrorChanged = Signal(str)
 
-    def __init__(self, fetch: LanesFetcher, runner: TaskRunner, clock: Clock | None = None, parent=None) -> None:
+    def __init__(
+        self,
+        fetch: LanesFetcher,
+        runner: TaskRunner,
+        clock: Clock | None = None,
+        parent=None,
+        *,
+        detections: DetectionsSource | None = None,
+    ) -> None:
         super().__init__(parent)
         self._fetch = fetch
+        self._detections = detections
         self._runner = runner
         self._clock = clock or SystemClock()
         self._rows: list[TimelineRow] = []
@@ -107,6 +131,16 @@ class TimelineViewModel(QObject):
     def lanes(self, camera_id: str) -> CameraLanes | None:
         index = self.row_of(camera_id)
         return self._rows[index].lanes if index >= 0 else None
+
+    def detections(self, camera_id: str) -> RowDetections | None:
+        """``camera_id``'s detections lane over the range (None: none to show)."""
+        index = self.row_of(camera_id)
+        return self._rows[index].detections if index >= 0 else None
+
+    @property
+    def has_detections_source(self) -> bool:
+        """True when the timeline reads detections at all (a ``DetectionsService`` was given)."""
+        return self._detections is not None
 
     @property
     def range_us(self) -> tuple[int, int]:
@@ -217,14 +251,20 @@ class TimelineViewModel(QObject):
         self._last_query = self._clock.monotonic()
         for row in self._rows:
             row.loading = True
+            row.detections_loading = self._detections is not None
         self.sigLanesChanged.emit(-1)
         self._runner.spawn(self.refresh_async(self._generation), name="timeline-query")
 
     async def refresh_async(self, generation: int | None = None) -> None:
-        """Query every row concurrently; each row is updated as its answer arrives (stale answers dropped)."""
+        """Query every row's lanes and detections concurrently; each row is updated as its answers arrive
+        (stale answers dropped)."""
         generation = self._generation if generation is None else generation
         start, end = self._range[0], min(self._range[1], self.now_us())  # nothing is recorded in the future
-        await asyncio.gather(*(self._query_row(generation, row, start, end) for row in list(self._rows)))
+        rows = list(self._rows)
+        queries = [self._query_row(generation, row, start, end) for row in rows]
+        if self._detections is not None:
+            queries += [self._query_detections(generation, row, start, end) for row in rows]
+        await asyncio.gather(*queries)
 
     async def _query_row(self, generation: int, row: TimelineRow, start: int, end: int) -> None:
         try:
@@ -235,6 +275,20 @@ class TimelineViewModel(QObject):
             return
         row.lanes, row.error, row.loading = lanes, error, False
         self.sigLanesChanged.emit(self._rows.index(row))
+
+    async def _query_detections(self, generation: int, row: TimelineRow, start: int, end: int) -> None:
+        source = self._detections
+        found: RowDetections | None = None
+        error = ""
+        if source is not None and source.available(row.camera_id):
+            try:
+                found = RowDetections.of(await source.for_camera(row.camera_id, start, end))
+            except PlaybackError as exc:
+                error = exc.text
+        if generation != self._generation or row not in self._rows:
+            return
+        row.detections, row.detections_error, row.detections_loading = found, error, False
+        self.sigDetectionsChanged.emit(self._rows.index(row))
 
     # --- playhead and seeking ---------------------------------------------------------------------------
     def set_playhead(self, time_us: int | None) -> None:
@@ -308,6 +362,35 @@ class TimelineViewModel(QObject):
         session = lanes.session_at(t)
         if session is not None:
             lines.append(self.tr("Manual recording session ({0})").format(session_status_text(session.status)))
+        return "\n".join(lines)
+
+    def detection_hover_text(self, row: int, label: str, time_us: float, tolerance_us: int = 0) -> str:
+        """The tooltip over ``row``'s sub-row of class ``label`` at ``time_us``: the camera, the time, and the
+        span of that class there or at most ``tolerance_us`` away (how many detections, from when to when, the
+        best score)."""
+        t = int(time_us)
+        if not 0 <= row < len(self._rows):
+            return isolate(format_instant(t))
+        r = self._rows[row]
+        lines = [isolate(r.name), isolate(format_instant(t))]
+        found = r.detections
+        span = found.span_at(label, t, tolerance_us) if found is not None else None
+        if span is None:
+            lines.append(self.tr("No {0} detected at this time.").format(isolate(label)))
+            return "\n".join(lines)
+        if span.count == 1:
+            lines.append(self.tr("{0}: 1 detection").format(isolate(label)))
+        else:
+            lines.append(self.tr("{0}: {1} detections").format(isolate(label), isolate(str(span.count))))
+        first = format_instant(span.start_us, with_date=False)
+        if span.count == 1:
+            lines.append(self.tr("At {0}").format(isolate(first)))
+        else:
+            last = format_instant(span.end_us, with_date=False)
+            lines.append(self.tr("From {0} to {1}").format(isolate(first), isolate(last)))
+        lines.append(self.tr("Best score: {0}").format(isolate(score_text(span.max_score))))
+        if found is not None and found.detections.truncated:
+            lines.append(self.tr("Only the newest detections of this range are shown."))
         return "\n".join(lines)
 
     def close(self) -> None:
