@@ -457,6 +457,18 @@ def test_the_detections_lane_jumps_and_boxes_with_the_real_backend(simulator, ma
         assert window.grab().save(str(shot))
         if os.environ.get("DETECTIONS_SCREENSHOT"):
             shutil.copy(shot, os.environ["DETECTIONS_SCREENSHOT"])
+        # Right to left (Arabic): the boxes and their labels stay where the picture has them.
+        before = [(d.label, QRectF(r)) for d, r in surface1.boxes_painted]
+        rt.app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+        try:
+            rtl = surface1.grab().toImage()
+            assert [(d.label, r) for d, r in surface1.boxes_painted] == before
+            person = next(r for d, r in surface1.boxes_painted if d.label == "person")
+            assert close_to(pixel(rtl, person.left() + 1, person.top() - 5), detection_colour("person"))
+            if os.environ.get("DETECTIONS_SCREENSHOT"):
+                window.grab().save(os.environ["DETECTIONS_SCREENSHOT"].replace(".png", "-rtl.png"))
+        finally:
+            rt.app.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
 
         # The detections query fails (the backend cannot read its table): a message, the lanes unchanged.
         sql(data_dir, "ALTER TABLE detections RENAME TO detections_away")
