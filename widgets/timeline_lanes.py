@@ -124,6 +124,7 @@ class BlocksItem(pg.GraphicsObject):
     def viewTransformChanged(self) -> None:
         if self.min_px:
             self.prepareGeometryChange()  # the widened blocks' extent depends on the zoom
+        super().viewTransformChanged()
 
     def paint(self, p: QPainter, *_args) -> None:
         scale = p.transform().m11()  # pixels per view unit
