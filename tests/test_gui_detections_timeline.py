@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, QRectF, Qt
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QMouseEvent
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import create_engine, insert, text
 
 from app.backend_link.options import BackendOptions
@@ -313,6 +314,21 @@ def plain(text: str) -> str:
     return text.replace("\u2068", "").replace("\u2069", "")
 
 
+def move_mouse(widget: QWidget, point: QPoint) -> None:
+    """A mouse move over ``widget`` delivered at once. Not QTest.mouseMove: it processes the event queue, and
+    doing so inside the test's coroutine step lets qasync run another task's wakeup, which asyncio refuses
+    ("Cannot enter into task") and drops, leaving that task waiting forever."""
+    event = QMouseEvent(
+        QEvent.Type.MouseMove,
+        QPointF(point),
+        QPointF(widget.mapToGlobal(point)),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(widget, event)
+
+
 def pixel(image: QImage, x: float, y: float) -> QColor:
     return image.pixelColor(round(x), round(y))
 
@@ -378,7 +394,7 @@ def test_the_detections_lane_jumps_and_boxes_with_the_real_backend(simulator, ma
 
         def hover_car() -> bool:  # moved again at each poll: the rows may still be settling under the mouse
             point = timeline.widget_point(c, 0, "detections", "car").toPoint() + QPoint(next(moves) % 2, 0)
-            QTest.mouseMove(viewport, point)
+            move_mouse(viewport, point)
             return "car: 1 detection" in plain(timeline.last_tooltip)
 
         await wait_until(hover_car, 5, "the hover over the car", describe=lambda: timeline.last_tooltip)
@@ -488,10 +504,7 @@ def test_the_detections_lane_jumps_and_boxes_with_the_real_backend(simulator, ma
         vm.timeline.refresh()
         await wait_until(lambda: timeline.detection_labels(0) == ["person", "car"], 30, "the detections again")
         assert timeline.detection_text(0) == ""
-        # Every query answered before shutdown (a query cancelled by the shutdown just as it ends can leave its
-        # task waiting forever under qasync; see the report).
         await wait_until(lambda: not any(r.loading or r.detections_loading for r in rows), 30, "every answer")
-        await asyncio.sleep(0.1)
         window.close()
 
     rt.run(scenario())
