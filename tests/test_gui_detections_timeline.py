@@ -19,10 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QMouseEvent
+from PySide6.QtCore import QPoint, QRectF, Qt
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import create_engine, insert, text
 
 from app.backend_link.options import BackendOptions
@@ -46,7 +45,7 @@ from simulator import history
 from simulator.inventory import camera_id, camera_name
 from simulator.timeline import FrameGrid
 from tests import test_gui_support as support
-from tests.test_gui_support import image_to_array, wait_until
+from tests.test_gui_support import image_to_array, move_mouse, wait_until
 from tests.test_gui_timeline import log_in_with_backend
 from widgets.detection_style import FALLBACK_COLOURS, detection_colour
 from widgets.shell import create_main_window
@@ -312,21 +311,6 @@ async def landed(vm, channel, at_us: int, what: str) -> None:
 def plain(text: str) -> str:
     """``text`` without bidi isolation marks."""
     return text.replace("\u2068", "").replace("\u2069", "")
-
-
-def move_mouse(widget: QWidget, point: QPoint) -> None:
-    """A mouse move over ``widget`` delivered at once. Not QTest.mouseMove: it processes the event queue, and
-    doing so inside the test's coroutine step lets qasync run another task's wakeup, which asyncio refuses
-    ("Cannot enter into task") and drops, leaving that task waiting forever."""
-    event = QMouseEvent(
-        QEvent.Type.MouseMove,
-        QPointF(point),
-        QPointF(widget.mapToGlobal(point)),
-        Qt.MouseButton.NoButton,
-        Qt.MouseButton.NoButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    QApplication.sendEvent(widget, event)
 
 
 def pixel(image: QImage, x: float, y: float) -> QColor:

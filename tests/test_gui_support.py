@@ -15,7 +15,9 @@ import keyring.backend
 import keyring.errors
 import numpy as np
 import pytest
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QImage, QMouseEvent
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.bootstrap import Runtime
 from app.credentials import CredentialStore
@@ -98,3 +100,18 @@ def make_runtime(qapp, tmp_path, memory_keyring):
     yield factory
     for runtime in made:
         runtime.close()
+
+
+def move_mouse(widget: QWidget, point: QPoint) -> None:
+    """A mouse move over ``widget`` delivered at once. Not QTest.mouseMove: it processes the event queue, and
+    doing so inside the test's coroutine step lets qasync run another task's wakeup, which asyncio refuses
+    ("Cannot enter into task") and drops, leaving that task waiting forever."""
+    event = QMouseEvent(
+        QEvent.Type.MouseMove,
+        QPointF(point),
+        QPointF(widget.mapToGlobal(point)),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(widget, event)

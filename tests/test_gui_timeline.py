@@ -36,7 +36,7 @@ from media.stamp import read_stamp
 from milestone.models import MOTION_SEQUENCE, RECORDING_SEQUENCE
 from simulator.inventory import camera_id, camera_name
 from tests import test_gui_support as support
-from tests.test_gui_support import wait_until
+from tests.test_gui_support import move_mouse, wait_until
 from widgets.theme import apply_theme
 from widgets.timeline import TimelineWidget
 from widgets.timeline_axis import DAY_FORMAT, MINUTES_FORMAT, SECONDS_FORMAT
@@ -373,7 +373,7 @@ def test_gaps_are_coloured_by_reason_and_their_tooltip_speaks_the_operators_lang
         assert "Manual recording session" in widget.tooltip_at(widget.x_of(start + 150 * US), 0.3)
         # A real mouse move over the second gap shows the same text as a tooltip.
         middle = (gaps[1][0] + gaps[1][1]) // 2
-        QTest.mouseMove(widget.plot.viewport(), widget.widget_point(middle).toPoint())
+        move_mouse(widget.plot.viewport(), widget.widget_point(middle).toPoint())
         await wait_until(lambda: "The recording server was down." in widget.last_tooltip, 5, "the hover tooltip")
         plain = widget.last_tooltip.replace("\u200e", "").replace("\u2066", "").replace("\u2069", "")
         assert datetime.fromtimestamp(middle / US).strftime("%Y-%m-%d ") in plain

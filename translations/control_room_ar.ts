@@ -369,6 +369,171 @@
     </message>
 </context>
 <context>
+    <name>DetectionCards</name>
+    <message>
+        <source>No picture</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DetectionSearch</name>
+    <message>
+        <source>Last hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Custom range</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a time range.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the start and the end of the range.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The end of the range must be after its start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The minimum score is a percentage from 0 to 100.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A class name has at most {0} characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Double-click or press Enter to play the recording at this moment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detections need the backend, which is not connected.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your user may not view detections.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unknown camera</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No detections match these filters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Newest {0} detections shown; older ones exist.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 detection.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} detections.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detected {0} ({1}) on {2} at {3}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backend sent a picture that cannot be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The thumbnail could not be loaded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DetectionSearchPanel</name>
+    <message>
+        <source>Load more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>List older detections with the same filters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Play the recording at the selected detection (Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>any class</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only detections at least this sure</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search again now (a relative range then ends now)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Min. score</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All cameras</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>Log in to XProtect</source>
@@ -473,6 +638,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>This detection&apos;s camera is not in this XProtect server&apos;s camera list.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>The settings could not be saved: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -489,6 +658,10 @@
     </message>
     <message>
         <source>Recording</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detections</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -544,11 +717,42 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Search what the backend&apos;s detectors found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Switch server…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Live tiles: {0} of {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PlaybackDetections</name>
+    <message>
+        <source>Choose at least one class of detections.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was detected on these cameras in this range.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No later detection of {0} in this range.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No earlier detection of {0} in this range.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The detections are still loading.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No detections for these cameras: they need the backend.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -739,6 +943,14 @@
     </message>
     <message>
         <source>Choose a range of at most {0} days.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backend does not answer; detections cannot be read now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Detections need the backend, which is not connected.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1213,6 +1425,10 @@
         <source>No recording</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Detections (a row per class)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>TimelineViewModel</name>
@@ -1240,9 +1456,41 @@
         <source>Manual recording session ({0})</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>No {0} detected at this time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0}: 1 detection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0}: {1} detections</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>At {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From {0} to {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Best score: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only the newest detections of this range are shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>TimelineWidget</name>
+    <message>
+        <source>Detections</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Loading…</source>
         <translation type="unfinished"></translation>
@@ -1311,6 +1559,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Previous detection of the chosen classes (Shift+N)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next detection of the chosen classes (N)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Classes of detections to jump between and to box over the video</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the detection boxes over the video (B)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Pause (Space or K)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1320,6 +1584,18 @@
     </message>
     <message>
         <source>paused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No detections</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All classes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No class</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
