@@ -400,3 +400,29 @@ def test_gaps_are_coloured_by_reason_and_their_tooltip_speaks_the_operators_lang
             QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
 
     rt.run(scenario())
+
+
+def test_a_tall_timeline_scrolls_instead_of_squeezing_the_player(make_runtime, qtbot):
+    """Sixteen camera rows do not fit under the player: the timeline scrolls, at most 45 % of the panel tall;
+    two rows fit and do not scroll."""
+    from widgets.playback_panel import TIMELINE_SHARE, PlaybackPanel
+
+    rt = make_runtime()
+    panel = PlaybackPanel(rt.vm.playback)
+    qtbot.addWidget(panel)
+    panel.resize(1400, 900)
+    panel.show()
+    timeline = rt.vm.playback.timeline
+    scroll = panel.timeline_scroll
+
+    async def scenario() -> None:
+        timeline.set_cameras([(camera_id(i), camera_name(i)) for i in range(16)])
+        await wait_until(lambda: scroll.verticalScrollBar().maximum() > 0, 5, "a scrolling timeline")
+        assert scroll.height() <= round(900 * TIMELINE_SHARE)
+        assert panel.player.height() > 900 * 0.4, "the player keeps most of the panel"
+        timeline.set_cameras([(camera_id(i), camera_name(i)) for i in range(2)])
+        await wait_until(lambda: scroll.verticalScrollBar().maximum() == 0, 5, "a timeline that fits")
+        assert scroll.height() == panel.timeline.minimumSizeHint().height() + 2
+        await wait_until(lambda: not timeline.loading, 5, "the rows' answers")
+
+    rt.run(scenario())

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize, QStandardPaths, Qt
 from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from app.viewmodels.playback import PlaybackViewModel
 from app.viewmodels.playback_channel import PlaybackChannel
@@ -23,6 +23,9 @@ from .theme import BORDER, PANEL
 from .timeline import TimelineWidget
 from .timeline_legend import TimelineLegend
 from .timeline_range import RangeBar
+
+TIMELINE_SHARE = 0.45  # the timeline takes at most this share of the panel's height, then scrolls
+TIMELINE_MIN_PX = 150
 
 STYLE = f"""
 #playbackPanel {{ background: {PANEL}; }}
@@ -92,7 +95,14 @@ class PlaybackPanel(QWidget):
         top.addSpacing(16)
         top.addWidget(self.legend, 1)
         lower.addLayout(top)
-        lower.addWidget(self.timeline)
+        # Many cameras, each with its detection classes, make a tall timeline: it scrolls instead of squeezing
+        # the player (at most TIMELINE_SHARE of the panel's height).
+        self.timeline_scroll = QScrollArea(box)
+        self.timeline_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.timeline_scroll.setWidgetResizable(True)
+        self.timeline_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.timeline_scroll.setWidget(self.timeline)
+        lower.addWidget(self.timeline_scroll)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -104,6 +114,8 @@ class PlaybackPanel(QWidget):
         vm.sigPositionChanged.connect(self._refresh_statuses)
         vm.timeline.sigLanesChanged.connect(self._refresh_statuses)
         vm.timeline.sigVisibleChanged.connect(self._on_visible)
+        vm.timeline.sigRowsChanged.connect(self._fit_timeline)  # after the timeline's own slots (connected first)
+        vm.timeline.sigDetectionsChanged.connect(self._fit_timeline)
         self.timeline.view.sigXRangeChanged.connect(self._on_visible)
         self._on_channels()
         self._on_visible()
@@ -144,6 +156,16 @@ class PlaybackPanel(QWidget):
             if self._statuses.get(id(surface)) != text:
                 self._statuses[id(surface)] = text
                 surface.update()
+
+    def _fit_timeline(self) -> None:
+        """The scroll area is as tall as the timeline, up to ``TIMELINE_SHARE`` of the panel."""
+        wanted = self.timeline.minimumSizeHint().height() + 2
+        limit = max(TIMELINE_MIN_PX, round(self.height() * TIMELINE_SHARE))
+        self.timeline_scroll.setFixedHeight(min(wanted, limit))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_timeline()
 
     # --- snapshot ---------------------------------------------------------------------------------------
     def ask_snapshot_path(self) -> QFileDialog:
