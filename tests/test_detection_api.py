@@ -33,6 +33,7 @@ from media.recorder_packets import EncodedPacket
 from media.segment_writer import ClosedSegment, SegmentWriter
 from media.stamp import Stamp, draw_stamp, read_stamp
 from tests.backend_fixtures import InProcessBackend, wait_until
+from tests.detection_rows import detection_row
 
 S, MS = 1_000_000, 1000
 T0_US = 1_790_000_000 * S
@@ -78,23 +79,8 @@ def insert_detections(b: InProcessBackend, rows: list[dict[str, Any]]) -> list[d
 
 
 def detection(camera_id: str, at_us: int, label: str, score: float, **extra: Any) -> dict[str, Any]:
-    return {
-        "camera_id": camera_id,
-        "segment_id": None,
-        "at_us": at_us,
-        "detector": DETECTOR[label],
-        "label": label,
-        "class_id": LABELS.index(label),
-        "score": score,
-        "x1": 0.1,
-        "y1": 0.2,
-        "x2": 0.3,
-        "y2": 0.6,
-        "frame_width": 640,
-        "frame_height": 360,
-        "created_us": at_us + S,
-        **extra,
-    }
+    row = detection_row(camera_id, at_us, label, score, detector=DETECTOR[label], class_id=LABELS.index(label))
+    return {**row, **extra}
 
 
 def wire(row: dict[str, Any]) -> dict[str, Any]:

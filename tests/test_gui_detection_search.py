@@ -38,6 +38,7 @@ from media.stamp import read_stamp
 from simulator import history
 from simulator.inventory import camera_id, camera_name
 from tests import test_gui_support as support
+from tests.detection_rows import detection_row, insert_detection_rows
 from tests.test_detection_yolo import CLASSES, yolo_model
 from tests.test_gui_support import image_to_array, wait_until
 from tests.test_gui_timeline import log_in_with_backend
@@ -60,20 +61,7 @@ def window_for(rt, qtbot):
     return window
 
 
-def insert_rows(data_dir: Path, rows: list[dict]) -> list[dict]:
-    """Insert detection rows (dicts of the ``detections`` columns) into the backend's SQLite database; returns
-    them with their ids."""
-    columns = list(rows[0])
-    sql = f"INSERT INTO detections ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-    db = sqlite3.connect(data_dir / "backend.sqlite3", timeout=20)
-    try:
-        out = []
-        with db:
-            for row in rows:
-                out.append({**row, "id": db.execute(sql, [row[c] for c in columns]).lastrowid})
-        return out
-    finally:
-        db.close()
+insert_rows = insert_detection_rows
 
 
 def unrecorded_time(rng: random.Random, index: int, now_us: int, ages_s: tuple[tuple[int, int], ...]) -> int:
@@ -87,23 +75,7 @@ def unrecorded_time(rng: random.Random, index: int, now_us: int, ages_s: tuple[t
 
 
 def row(camera: str, at_us: int, label: str, score: float, *, segment_id=None, box=(0.2, 0.2, 0.6, 0.9)) -> dict:
-    x1, y1, x2, y2 = box
-    return {
-        "camera_id": camera,
-        "segment_id": segment_id,
-        "at_us": at_us,
-        "detector": "face" if label == "face" else "yolo",
-        "label": label,
-        "class_id": 0,
-        "score": score,
-        "x1": x1,
-        "y1": y1,
-        "x2": x2,
-        "y2": y2,
-        "frame_width": 640,
-        "frame_height": 360,
-        "created_us": at_us,
-    }
+    return detection_row(camera, at_us, label, score, box=box, segment_id=segment_id)
 
 
 def expected_ids(rows: list[dict], gui_camera: dict[str, str], vm) -> list[int]:

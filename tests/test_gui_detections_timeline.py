@@ -22,7 +22,7 @@ import pytest
 from PySide6.QtCore import QPoint, QRectF, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import create_engine, text
 
 from app.backend_link.options import BackendOptions
 from app.viewmodels.detections import CameraDetections, Detection
@@ -39,12 +39,12 @@ from app.viewmodels.timeline_detections import (
     present_labels,
     score_text,
 )
-from backend.db.models import Detection as DetectionRow
 from media.stamp import read_stamp
 from simulator import history
 from simulator.inventory import camera_id, camera_name
 from simulator.timeline import FrameGrid
 from tests import test_gui_support as support
+from tests.detection_rows import detection_row, insert_detection_rows
 from tests.test_gui_support import image_to_array, move_mouse, wait_until
 from tests.test_gui_timeline import log_in_with_backend
 from widgets.detection_style import FALLBACK_COLOURS, detection_colour
@@ -250,12 +250,7 @@ def frame_us(ms: int) -> int:
 
 def seed(data_dir: Path, rows: list[dict[str, Any]]) -> None:
     """Write detection rows into the bundled backend's database (as the detection pipeline would)."""
-    engine = create_engine(f"sqlite:///{data_dir / 'backend.sqlite3'}", connect_args={"timeout": 30})
-    try:
-        with engine.begin() as conn:
-            conn.execute(insert(DetectionRow), rows)
-    finally:
-        engine.dispose()
+    insert_detection_rows(data_dir, rows)
 
 
 def sql(data_dir: Path, statement: str) -> None:
@@ -268,23 +263,7 @@ def sql(data_dir: Path, statement: str) -> None:
 
 
 def row(backend_camera: str, at_us: int, label: str, score: float) -> dict[str, Any]:
-    x1, y1, x2, y2 = BOXES[label]
-    return {
-        "camera_id": backend_camera,
-        "segment_id": None,
-        "at_us": at_us,
-        "detector": DETECTOR[label],
-        "label": label,
-        "class_id": 0,
-        "score": score,
-        "x1": x1,
-        "y1": y1,
-        "x2": x2,
-        "y2": y2,
-        "frame_width": 640,
-        "frame_height": 360,
-        "created_us": at_us + US,
-    }
+    return detection_row(backend_camera, at_us, label, score, box=BOXES[label], detector=DETECTOR[label])
 
 
 def stamp_us(channel) -> int | None:

@@ -12,8 +12,9 @@ does not run our detectors.
 
 from __future__ import annotations
 
+import asyncio
 import bisect
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,13 +143,13 @@ class CameraDetections:
         lo, hi = bisect.bisect_left(self._times, frame), bisect.bisect_right(self._times, frame)
         return list(self.items[lo:hi])
 
-    def next_after(self, time_us: int, labels: Sequence[str] | None = None, min_gap_us: int = 0) -> Detection | None:
+    def next_after(self, time_us: int, labels: Collection[str] | None = None, min_gap_us: int = 0) -> Detection | None:
         """The first detection later than ``time_us + min_gap_us`` whose label is in ``labels`` (None: any)."""
         i = bisect.bisect_right(self._times, time_us + min_gap_us)
         return next((d for d in self.items[i:] if labels is None or d.label in labels), None)
 
     def previous_before(
-        self, time_us: int, labels: Sequence[str] | None = None, min_gap_us: int = 0
+        self, time_us: int, labels: Collection[str] | None = None, min_gap_us: int = 0
     ) -> Detection | None:
         """The last detection earlier than ``time_us - min_gap_us`` whose label is in ``labels`` (None: any)."""
         i = bisect.bisect_left(self._times, time_us - min_gap_us)
@@ -254,17 +255,13 @@ class DetectionsService:
         return jpeg
 
     async def labels(self, camera_ids: Sequence[str], start_us: int, end_us: int) -> list[str]:
-        """Every label the given cameras saw in ``[start_us, end_us)`` (the per-camera summaries), sorted.
-        Raises PlaybackError."""
+        """Every label the given cameras saw in ``[start_us, end_us)`` (the per-camera summaries, asked
+        concurrently), sorted. Raises PlaybackError."""
         client = self._client()
-        labels: set[str] = set()
-        for camera_id in camera_ids:
-            backend_id = self._backend_id(camera_id)
-            if backend_id is None:
-                continue
-            try:
-                summary = await client.detection_summary(backend_id, from_us(start_us), from_us(end_us))
-            except BackendError as exc:
-                raise PlaybackError(detections_error_text(exc)) from None
-            labels.update(entry.label for entry in summary.labels)
-        return sorted(labels)
+        backend_ids = [b for b in map(self._backend_id, camera_ids) if b is not None]
+        start, end = from_us(start_us), from_us(end_us)
+        try:
+            summaries = await asyncio.gather(*(client.detection_summary(b, start, end) for b in backend_ids))
+        except BackendError as exc:
+            raise PlaybackError(detections_error_text(exc)) from None
+        return sorted({entry.label for summary in summaries for entry in summary.labels})

@@ -74,7 +74,7 @@ def nearest_next(
     tie the first camera given wins."""
     best: Detection | None = None
     for detections in cameras:
-        found = detections.next_after(time_us, _seq(labels))
+        found = detections.next_after(time_us, labels)
         if found is not None and (best is None or found.at_us < best.at_us):
             best = found
     return best
@@ -87,14 +87,10 @@ def nearest_previous(
     tie the first camera given wins."""
     best: Detection | None = None
     for detections in cameras:
-        found = detections.previous_before(time_us, _seq(labels))
+        found = detections.previous_before(time_us, labels)
         if found is not None and (best is None or found.at_us > best.at_us):
             best = found
     return best
-
-
-def _seq(labels: Collection[str] | None) -> list[str] | None:
-    return None if labels is None else list(labels)
 
 
 def landing_anchor(position_us: int, landed_us: int | None, tolerance_us: int = LANDING_TOLERANCE_US) -> int:

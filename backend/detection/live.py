@@ -45,7 +45,6 @@ from backend.detection.live_source import (
     LiveSlot,
     LiveSourceUnavailableError,
     open_live_source,
-    session_replaced,
 )
 from backend.detection.live_worker import LiveJob
 from backend.detection.pipeline import DetectionPipeline
@@ -53,6 +52,7 @@ from backend.detection.status import NO_DETECTOR, STARTING, LiveCameraStatus
 from backend.milestone_link import MilestoneLink
 from backend.quotas.base import QuotaExceededError
 from backend.quotas.service import QuotaStoreUnavailableError
+from backend.recording.camera_stream import session_replaced
 from backend.recording.ports import CameraTarget
 from backend.recording.quota import QuotaPort
 from media.backoff import Backoff, ReconnectPolicy

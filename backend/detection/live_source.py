@@ -3,10 +3,7 @@
 - :class:`LiveCameras` looks a configured name up in the ``cameras`` table: the backend's camera id or the
   camera's XProtect device id (GUID, any case). Unknown or disabled: :class:`LiveCameraError` (bilingual).
 - :func:`open_live_source` opens the camera's live stream exactly as the local recorder does
-  (``backend.recording.local_control.LocalRecorders._source``): its RTSP URL when it has one (``RtspSource``,
-  PyAV demuxing, credentials in the URL never logged), else XProtect's ImageServer live stream through the
-  backend's Milestone session and inventory (``ImageServerSource``, MILESTONE_PROTOCOL.md §3). Both reconnect
-  with back-off by themselves and report their state through ``on_state``.
+  (``backend.recording.camera_stream.open_camera_stream``: RTSP, else XProtect's ImageServer).
 - :class:`LiveSlot` holds one ``live`` stream-quota slot of the camera's agency (``OTHER`` when the agency has
   no limit) for holder ``detection:<host>:<pid>``, as ``backend.recording.quota`` does for local recordings:
   reserve before the stream opens, heartbeat every TTL/3, reserve again when it expired, release at the end.
@@ -22,17 +19,14 @@ from sqlalchemy.orm import sessionmaker
 
 from backend.db.models import Camera
 from backend.errors import BilingualError
-from backend.milestone_link import MilestoneLink, MilestoneUnavailableError
-from backend.quotas.base import OTHER_AGENCY
-from backend.quotas.service import ReservationNotFoundError, UnknownAgencyError
+from backend.milestone_link import MilestoneLink
+from backend.quotas.service import ReservationNotFoundError
+from backend.recording.camera_stream import CameraStreamUnavailable, open_camera_stream
 from backend.recording.ports import CameraTarget
-from backend.recording.quota import QuotaPort
+from backend.recording.quota import QuotaPort, reserve_slot
 from backend.recording.store import camera_target
-from media.recorder_imageserver import ImageServerSource
 from media.recorder_packets import PacketSource, StateCallback
-from media.recorder_rtsp import RtspSource
 from milestone.clock import Clock
-from milestone.errors import MilestoneError
 from milestone.session import MilestoneSession
 
 
@@ -95,35 +89,13 @@ class LiveCameras:
 async def open_live_source(
     camera: CameraTarget, link: MilestoneLink | None, clock: Clock, on_state: StateCallback
 ) -> tuple[PacketSource, MilestoneSession | None]:
-    """The camera's live packet source and the Milestone session it reads through (None: RTSP). Raises
-    LiveSourceUnavailableError when XProtect's live stream cannot be had now."""
-    if camera.rtsp_url:
-        return RtspSource(camera.rtsp_url, clock=clock, on_state=on_state), None
-    if link is None:
-        raise LiveSourceUnavailableError("this backend has no XProtect connection")
+    """The camera's live packet source and the Milestone session it reads through (None: RTSP), opened as the
+    local recorder opens it (``backend.recording.camera_stream``). Raises LiveSourceUnavailableError when
+    XProtect's live stream cannot be had now."""
     try:
-        session = link.session()
-        inventory = await link.inventory()
-        xcamera = inventory.camera(camera.milestone_device_id or camera.id)
-    except MilestoneUnavailableError as exc:
-        raise LiveSourceUnavailableError(f"XProtect {exc.state}") from exc
-    except KeyError as exc:
-        raise LiveSourceUnavailableError("the camera is not in XProtect's inventory") from exc
-    except MilestoneError as exc:
-        raise LiveSourceUnavailableError(type(exc).__name__) from exc
-    source = ImageServerSource(xcamera, session, clock=clock, stream_id=camera.stream_id, on_state=on_state)
-    return source, session
-
-
-def session_replaced(link: MilestoneLink | None, session: MilestoneSession | None) -> bool:
-    """True when an ImageServer source reading through ``session`` must be reopened: the link logged in again
-    (a new session; the old one's vms_token is gone). False for RTSP (``session`` None) or while disconnected."""
-    if link is None or session is None:
-        return False
-    try:
-        return link.session() is not session
-    except MilestoneUnavailableError:
-        return False
+        return await open_camera_stream(camera, link, clock, on_state)
+    except CameraStreamUnavailable as exc:
+        raise LiveSourceUnavailableError(exc.reason) from exc
 
 
 class LiveSlot:
@@ -148,12 +120,7 @@ class LiveSlot:
         """Reserve the slot (nothing when one is held already)."""
         if self._quotas is None or self.reservation_id is not None:
             return
-        agency = self.camera.agency or OTHER_AGENCY
-        try:
-            reservation, _ = await self._quotas.reserve(agency, self.holder, "live", self.camera.id)
-        except UnknownAgencyError:  # the agency has no limit of its own: it counts against OTHER
-            reservation, _ = await self._quotas.reserve(OTHER_AGENCY, self.holder, "live", self.camera.id)
-        self.reservation_id = reservation.id
+        self.reservation_id = await reserve_slot(self._quotas, self.camera, self.holder, "live")
 
     async def keep(self) -> None:
         """Heartbeat the slot; reserve it again when it expired (or was never obtained)."""

@@ -16,19 +16,17 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from backend.milestone_link import MilestoneLink, MilestoneUnavailableError
+from backend.milestone_link import MilestoneLink
 from backend.storage.component import StorageComponent
 from backend.storage.errors import StorageError
 from media.recorder import LocalRecorder
-from media.recorder_imageserver import ImageServerSource
 from media.recorder_packets import PacketSource
-from media.recorder_rtsp import RtspSource
 from media.segment_writer import SegmentWriter
 from media.stream_stats import StreamState
 from milestone.clock import Clock
-from milestone.errors import MilestoneError
 from milestone.session import MilestoneSession
 
+from .camera_stream import CameraStreamUnavailable, open_camera_stream, session_replaced
 from .errors import LocalRecordingUnavailableError
 from .ports import CameraTarget, Publisher
 
@@ -113,10 +111,7 @@ class LocalRecorders:
         entry = self._running.get(camera_id)
         if entry is None or entry.milestone is None or entry.task.done():
             return False
-        try:
-            return self._link.session() is not entry.milestone
-        except MilestoneUnavailableError:
-            return False  # not connected now: the next connection tells
+        return session_replaced(self._link, entry.milestone)  # not connected now: False, the next connection tells
 
     def _ended(self, camera_id: str, entry: _Running) -> None:
         """The recorder's task finished: unless ``stop()`` ended it, tell ``on_ended``."""
@@ -138,18 +133,10 @@ class LocalRecorders:
     async def _source(self, camera: CameraTarget) -> tuple[PacketSource, MilestoneSession | None]:
         """The camera's packet source and the Milestone session it reads through (None: RTSP). Raises
         LocalRecordingUnavailableError when XProtect's live stream cannot be had now."""
-        if camera.rtsp_url:
-            return RtspSource(camera.rtsp_url, clock=self._clock, on_state=self._on_state(camera.id)), None
         try:
-            session = self._link.session()
-            inventory = await self._link.inventory()
-            xcamera = inventory.camera(camera.milestone_device_id or camera.id)
-        except (MilestoneUnavailableError, MilestoneError, KeyError) as exc:
+            return await open_camera_stream(camera, self._link, self._clock, self._on_state(camera.id))
+        except CameraStreamUnavailable as exc:
             raise LocalRecordingUnavailableError(
-                f"the camera's XProtect live stream is not available ({type(exc).__name__})",
+                f"the camera's XProtect live stream is not available ({exc.reason})",
                 "البث المباشر للكاميرا من XProtect غير متاح",
             ) from exc
-        source = ImageServerSource(
-            xcamera, session, clock=self._clock, stream_id=camera.stream_id, on_state=self._on_state(camera.id)
-        )
-        return source, session

@@ -54,6 +54,17 @@ class QuotaPort(Protocol):
     async def release(self, reservation_id: str) -> bool: ...
 
 
+async def reserve_slot(quotas: QuotaPort, camera: CameraTarget, holder: str, kind: ReservationKind) -> str:
+    """Reserve one ``kind`` slot of the camera's agency for ``holder`` and return its reservation id; an agency
+    without a limit of its own (or none) counts against ``OTHER``. Raises QuotaExceededError,
+    QuotaStoreUnavailableError (``backend.quotas``)."""
+    try:
+        reservation, _ = await quotas.reserve(camera.agency or OTHER_AGENCY, holder, kind, camera.id)
+    except UnknownAgencyError:  # the agency has no limit of its own: it counts against OTHER
+        reservation, _ = await quotas.reserve(OTHER_AGENCY, holder, kind, camera.id)
+    return reservation.id
+
+
 @dataclass(slots=True)
 class _Hold:
     camera: CameraTarget
@@ -159,11 +170,7 @@ class RecordingQuota:
     # ------------------------------------------------------------------------------------------ internals
 
     async def _reserve(self, camera: CameraTarget) -> str:
-        try:
-            reservation, _ = await self._quotas.reserve(camera.agency, self.holder, KIND, camera.id)
-        except UnknownAgencyError:  # the agency has no limit of its own: it counts against OTHER
-            reservation, _ = await self._quotas.reserve(OTHER_AGENCY, self.holder, KIND, camera.id)
-        return reservation.id
+        return await reserve_slot(self._quotas, camera, self.holder, KIND)
 
     async def _give_back(self, hold: _Hold) -> None:
         reservation_id, hold.reservation_id = hold.reservation_id, None
