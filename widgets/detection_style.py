@@ -10,7 +10,9 @@ from __future__ import annotations
 import zlib
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap, QPolygonF
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPolygonF
+
+from .player_icons import GLYPH, SIZE, painted_icon
 
 DETECTION_COLOURS = {
     "person": "#ff5c8a",
@@ -22,8 +24,6 @@ DETECTION_COLOURS = {
     "bicycle": "#7ee0b0",
 }
 FALLBACK_COLOURS = ("#79c0ff", "#ffdf5d", "#ff9b72", "#b392f0", "#7ce38b", "#ffa7c4", "#e2c08d", "#a5f3fc")
-GLYPH = "#dfe5ec"
-SIZE = 20  # logical pixels of a button glyph
 
 
 def detection_colour(label: str) -> str:
@@ -43,16 +43,7 @@ def text_colour_on(colour: str) -> QColor:
 
 def chip_icon(colour: str, size: int = 12) -> QIcon:
     """A small rounded square of ``colour`` (the class chooser's entries)."""
-    pixmap = QPixmap(size * 2, size * 2)
-    pixmap.setDevicePixelRatio(2.0)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    p = QPainter(pixmap)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    p.setPen(Qt.PenStyle.NoPen)
-    p.setBrush(QColor(colour))
-    p.drawRoundedRect(QRectF(1, 1, size - 2, size - 2), 2, 2)
-    p.end()
-    return QIcon(pixmap)
+    return painted_icon(size, colour, lambda p: p.drawRoundedRect(QRectF(1, 1, size - 2, size - 2), 2, 2))
 
 
 def _box(p: QPainter, rect: QRectF) -> None:
@@ -67,14 +58,11 @@ def _box(p: QPainter, rect: QRectF) -> None:
 def detection_icon(kind: str) -> QIcon:
     """A 20x20 glyph: ``next_detection`` (a box, then a triangle pointing right), ``previous_detection`` (the
     mirror: time flows left to right in every language) or ``boxes`` (a box with its label tab)."""
+    return painted_icon(SIZE, GLYPH, lambda p: _draw_detection(kind, p))
+
+
+def _draw_detection(kind: str, p: QPainter) -> None:
     s = float(SIZE)
-    pixmap = QPixmap(SIZE * 2, SIZE * 2)
-    pixmap.setDevicePixelRatio(2.0)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    p = QPainter(pixmap)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    p.setPen(Qt.PenStyle.NoPen)
-    p.setBrush(QColor(GLYPH))
     top, height = s * 0.25, s * 0.5
     if kind == "next_detection":
         _box(p, QRectF(s * 0.12, s * 0.3, s * 0.36, s * 0.4))
@@ -85,5 +73,3 @@ def detection_icon(kind: str) -> QIcon:
     elif kind == "boxes":
         _box(p, QRectF(s * 0.18, s * 0.32, s * 0.64, s * 0.5))
         p.drawRect(QRectF(s * 0.18, s * 0.18, s * 0.4, s * 0.14))
-    p.end()
-    return QIcon(pixmap)

@@ -6,6 +6,8 @@ points right also in Arabic, where the transport bar keeps a left-to-right layou
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
 
@@ -68,15 +70,21 @@ def _draw(kind: str, p: QPainter) -> None:
         p.drawEllipse(QPointF(s * 0.5, s * 0.5), s * 0.2, s * 0.2)
 
 
-def transport_icon(kind: str, colour: str = GLYPH) -> QIcon:
-    """A 20x20 glyph: play, reverse, pause, step_forward, step_back, next, previous, snapshot, fullscreen, live."""
-    pixmap = QPixmap(SIZE * 2, SIZE * 2)
+def painted_icon(size: int, colour: str, draw: Callable[[QPainter], None]) -> QIcon:
+    """A ``size`` x ``size`` logical-pixel icon (drawn at 2x for high-DPI screens, transparent), painted by
+    ``draw`` with antialiasing, no pen and a ``colour`` brush to start with."""
+    pixmap = QPixmap(size * 2, size * 2)
     pixmap.setDevicePixelRatio(2.0)
     pixmap.fill(Qt.GlobalColor.transparent)
     p = QPainter(pixmap)
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(QColor(colour))
-    _draw(kind, p)
+    draw(p)
     p.end()
     return QIcon(pixmap)
+
+
+def transport_icon(kind: str, colour: str = GLYPH) -> QIcon:
+    """A 20x20 glyph: play, reverse, pause, step_forward, step_back, next, previous, snapshot, fullscreen, live."""
+    return painted_icon(SIZE, colour, lambda p: _draw(kind, p))
