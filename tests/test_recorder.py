@@ -16,12 +16,13 @@ import av
 from PIL import Image
 
 from media.backoff import ReconnectPolicy
-from media.recorder import ImageServerSource, LocalRecorder, SegmentWriter, probe_segment
+from media.recorder import ImageServerSource, LocalRecorder, SegmentWriter
 from media.stamp import read_stamp
 from media.stream_stats import StreamState
 from milestone.clock import SystemClock
 from milestone.session import MilestoneSession
 from simulator import inventory as sim_inventory
+from tests.segment_probe import assert_probe_agrees
 
 FPS = 15
 FRAME_US = 1_000_000 // FPS
@@ -73,7 +74,7 @@ def check_segment(seg, camera_index: int) -> list[int]:
     assert abs(seg.start_us - times[0] * 1000) < FRAME_US
     assert abs(seg.end_us - (times[-1] * 1000 + FRAME_US)) < FRAME_US
     assert (seg.width, seg.height) == (640, 360)
-    assert probe_segment(seg.path) == seg
+    assert_probe_agrees(seg)
     return times
 
 

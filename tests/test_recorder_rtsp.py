@@ -11,11 +11,12 @@ import av
 import pytest
 
 from media.backoff import ReconnectPolicy
-from media.recorder import LocalRecorder, RtspSource, SegmentWriter, probe_segment
+from media.recorder import LocalRecorder, RtspSource, SegmentWriter
 from media.recorder_rtsp import redact_url
 from media.stream_stats import StreamState
 from milestone.clock import SystemClock
 from tests.rtsp_server import RtspCamera, free_port, unavailable_reason
+from tests.segment_probe import assert_probe_agrees
 
 FPS = 15
 FRAME_US = 1_000_000 // FPS
@@ -85,7 +86,7 @@ async def test_rtsp_camera_recorded_through_a_server_restart(rtsp_camera, tmp_pa
         # The demuxer's probe burst kept its real spacing: frames 1/15 s apart (RTP 90 kHz clock).
         assert all(abs(s - FRAME_US) <= 2_000 for s in steps), f"{seg.path.name}: steps {sorted(set(steps))[:8]}"
         assert abs(seg.end_us - seg.start_us - (times[-1] - times[0] + FRAME_US)) <= 2_000
-        assert probe_segment(seg.path) == seg
+        assert_probe_agrees(seg)
     before = [s for s in segments if s.end_us <= down_at * 1e6 + 1e6]
     after = [s for s in segments if s.start_us >= up_at * 1e6 - 3e6]
     assert before and after and len(before) + len(after) == len(segments)

@@ -28,6 +28,7 @@ from media.recorder_h264 import NAL_PPS, NAL_SPS, START_CODE, AnnexBConverter, h
 from media.recorder_timemap import WallClockMapper
 from media.stamp import Stamp, draw_stamp, read_stamp
 from media.thumbnail import make_thumbnail
+from tests.segment_probe import assert_probe_agrees
 
 REPO = Path(__file__).resolve().parents[1]
 W, H, FPS = 640, 360, 15
@@ -85,7 +86,7 @@ def check_segment(seg) -> list[int]:
     assert len(times) == seg.frames
     assert times[0] * 1000 == seg.start_us
     assert abs(seg.end_us - (times[-1] * 1000 + 1_000_000 // FPS)) <= 1000  # last frame + one frame
-    assert probe_segment(seg.path) == seg
+    assert_probe_agrees(seg)
     return times
 
 
