@@ -180,7 +180,7 @@ def test_an_admin_sees_the_administration_menu_until_demoted(make_gui, api, simu
         demoted = await in_thread(api.as_admin, "PATCH", f"/users/{name}", json={"role": "operator"})
         assert demoted.status_code == 200
         await wait_until(lambda: not backend.can("audit.read"), 10, "the GUI to learn the new role")
-        assert backend.permissions == {"view", "record"}
+        assert backend.permissions == {"view", "record", "annotate"}
         assert visible_menus(window) == [] and not window.menuBar().isVisible()
         assert not any(a.isVisible() for a in items) and not menu.menuAction().isVisible()
         assert not dialog.isVisible()  # the audit log closed when the permission went away
@@ -196,7 +196,7 @@ def test_an_operator_or_supervisor_never_sees_the_administration_menu(make_gui, 
     async def scenario() -> None:
         await log_in(rt, window, simulator)
         assert rt.vm.backend.identity.role == "supervisor"
-        assert rt.vm.backend.permissions == {"view", "record", "export", "incidents"}
+        assert rt.vm.backend.permissions == {"view", "record", "annotate", "export", "incidents"}
         assert visible_menus(window) == [] and not window.admin_menu.menuAction().isVisible()
         assert not rt.vm.admin.any_granted
         window.close()

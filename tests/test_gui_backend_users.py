@@ -102,7 +102,7 @@ def test_the_gui_logs_into_a_shared_backend_as_a_user(
         )
         assert tile.quota.agency == "OTHER" and tile.quota.holder.startswith("olga/gui:")
         assert backend.identity is not None and (backend.identity.username, backend.identity.kind) == ("olga", "user")
-        assert backend.permissions == {"view", "record"} and not backend.can("users.manage")
+        assert backend.permissions == {"view", "record", "annotate"} and not backend.can("users.manage")
         assert "Signed in as Olga (operator)" in window.backend_label.toolTip()
         assert panel.isVisible()  # an operator records
         unimported = vm.wall.tiles.index(tile)

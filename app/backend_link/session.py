@@ -18,7 +18,17 @@ from backend.api.schemas_auth import MeOut, SessionOut
 from .client import DEFAULT_TIMEOUT_S, BackendClient, BackendError
 
 ALL_PERMISSIONS = frozenset(
-    {"view", "record", "export", "incidents", "cameras.manage", "quotas.manage", "users.manage", "audit.read"}
+    {
+        "view",
+        "record",
+        "annotate",
+        "export",
+        "incidents",
+        "cameras.manage",
+        "quotas.manage",
+        "users.manage",
+        "audit.read",
+    }
 )
 
 

@@ -30,6 +30,10 @@ EventType = Literal[
     "quota_changed",
     "detection",
     "milestone_status",
+    "export_progress",
+    "clip_changed",
+    "annotation_changed",
+    "incident_changed",
 ]
 
 API_PREFIX = "/api/v1"
