@@ -33,6 +33,10 @@ EVENT_TYPES = frozenset(
         "quota_changed",
         "detection",
         "milestone_status",
+        "export_progress",
+        "clip_changed",
+        "annotation_changed",
+        "incident_changed",
     }
 )
 DEFAULT_QUEUE_SIZE = 256
