@@ -22,6 +22,7 @@ TOML layout::
     [quotas]                    # backend.quotas.settings.QuotaSettings
     [quotas.limits]             # METRO = 30 (env QUOTA_LIMIT_METRO=30)
     [detection]                 # backend.detection.settings.DetectionSettings (env DETECTION_*)
+    [retention]                 # backend.storage.retention_settings.RetentionSettings (env RETENTION_*)
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from backend.detection.settings import DetectionSettings
 from backend.quotas.settings import QuotaSettings
+from backend.storage.retention_settings import ENV_VARS as RETENTION_ENV_VARS
+from backend.storage.retention_settings import RetentionSettings
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +152,7 @@ class StorageSettings(_Section):
     lifecycle_days: LifecycleSettings = LifecycleSettings()
     spool_min_free_mb: int = Field(default=1024, ge=0)
     upload_concurrency: int = Field(default=2, gt=0)
+    s3_object_lock: bool = False  # recordings bucket with S3 object lock: clips' segments get a legal hold
 
 
 class PlaybackSettings(_Section):
@@ -223,6 +227,7 @@ class BackendSettings(_Section):
     playback: PlaybackSettings = PlaybackSettings()
     quotas: QuotaSettings = QuotaSettings()
     detection: DetectionSettings = DetectionSettings()
+    retention: RetentionSettings = RetentionSettings()
 
     def resolve(self, path: Path | str) -> Path:
         """``path`` itself when absolute, else under ``data_dir``."""
@@ -306,6 +311,7 @@ ENV_VARS: dict[str, str] = {
     "BACKEND_S3_BUCKET_THUMBNAILS": "storage.buckets.thumbnails",
     "BACKEND_S3_BUCKET_CLIPS": "storage.buckets.clips",
     "BACKEND_SPOOL_MIN_FREE_MB": "storage.spool_min_free_mb",
+    "BACKEND_S3_OBJECT_LOCK": "storage.s3_object_lock",
     "RECORDING_DEFAULT_DURATION": "recording.default_duration",
     "RECORDING_MIN_DURATION": "recording.min_duration",
     "RECORDING_MAX_DURATION": "recording.max_duration",
@@ -350,6 +356,7 @@ ENV_VARS: dict[str, str] = {
     "DETECTION_WATCH_LABELS": "detection.watch_labels",
     "DETECTION_LIVE_CAMERAS": "detection.live_cameras",
     "DETECTION_LIVE_FPS": "detection.live_fps",
+    **RETENTION_ENV_VARS,
 }
 QUOTA_LIMIT_PREFIX = "QUOTA_LIMIT_"  # QUOTA_LIMIT_<AGENCY>=N -> quotas.limits.<AGENCY>
 
