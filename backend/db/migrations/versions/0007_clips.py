@@ -46,7 +46,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["camera_id"], ["cameras.id"], name=op.f("fk_clip_cameras_camera_id_cameras"), ondelete="RESTRICT"
         ),
-        sa.ForeignKeyConstraint(["clip_id"], ["clips.id"], name=op.f("fk_clip_cameras_clip_id_clips"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["clip_id"], ["clips.id"], name=op.f("fk_clip_cameras_clip_id_clips"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("clip_id", "camera_id", name=op.f("pk_clip_cameras")),
     )
     with op.batch_alter_table("clip_cameras", schema=None) as batch_op:
