@@ -15,6 +15,7 @@ from fastapi import Depends, FastAPI
 from backend.api import (
     audit,
     cameras,
+    clips,
     detections,
     events_ws,
     health,
@@ -39,6 +40,7 @@ API_ROUTERS = (
     playback.router,
     quotas.router,
     detections.router,
+    clips.router,
 )
 
 
