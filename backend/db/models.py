@@ -437,4 +437,6 @@ class DetectionRun(Base):
     error: Mapped[str | None] = mapped_column(Text)
     started_us: Mapped[int]
     finished_us: Mapped[int]
+
+
 from backend.db import models_clips as _models_clips  # noqa: E402,F401
