@@ -14,7 +14,7 @@ Full-text index, by dialect (created here for ``metadata.create_all`` and by mig
 
 from __future__ import annotations
 
-from sqlalchemy import DDL, BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy import DDL, BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Table, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.models import Base, _in
@@ -165,6 +165,7 @@ def postgres_fts_ddl(table: str) -> list[str]:
 
 
 for _table in (Incident.__table__, Annotation.__table__):
+    assert isinstance(_table, Table)
     for _sql in sqlite_fts_ddl(_table.name):
         event.listen(_table, "after_create", DDL(_sql).execute_if(dialect="sqlite"))
     for _sql in postgres_fts_ddl(_table.name):
