@@ -35,20 +35,23 @@ SEARCHES = 400
 BATCH = 5000
 AGENCIES = ("DUBAI_POLICE", "METRO", "BUS", "OTHER")
 USERS = ("olga", "sam", "ada", "omar", "fatima", "token:ops")
-EN = (
-    "vehicle collision lane blocked northbound southbound pedestrian crossing red light fire smoke alarm "
-    "suspicious package unattended bag platform station gate crowd congestion bus stop metro train delay "
-    "fight assault theft pickpocket wallet phone stolen motorbike truck taxi ambulance police patrol "
-    "injury medical emergency evacuation escalator elevator broken camera offline vandalism graffiti "
-    "parking violation speeding wrong way driver helmet cyclist child lost found missing person "
-    "intersection roundabout tunnel bridge highway exit junction barrier closed reopened cleared"
-).split()
-AR = (
-    "حادث سيارة تصادم مسار مغلق مشاة عبور إشارة حمراء حريق دخان إنذار طرد مشبوه حقيبة منصة محطة بوابة "
-    "ازدحام حافلة مترو قطار تأخير شجار اعتداء سرقة محفظة هاتف مسروق دراجة شاحنة سيارة أجرة إسعاف شرطة "
-    "دورية إصابة طوارئ إخلاء سلم كهربائي مصعد معطل كاميرا تخريب مخالفة سرعة سائق طفل مفقود تقاطع دوار "
-    "نفق جسر طريق سريع مخرج حاجز"
-).split()
+EN_TEXT = (
+    "vehicle collision lane blocked northbound southbound pedestrian crossing red light fire smoke "
+    "alarm suspicious package unattended bag platform station gate crowd congestion bus stop metro "
+    "train delay fight assault theft pickpocket wallet phone stolen motorbike truck taxi ambulance "
+    "police patrol injury medical emergency evacuation escalator elevator broken camera offline "
+    "vandalism graffiti parking violation speeding wrong way driver helmet cyclist child lost found "
+    "missing person intersection roundabout tunnel bridge highway exit junction barrier closed "
+    "reopened cleared"
+)
+EN = EN_TEXT.split()
+AR_TEXT = (
+    "حادث سيارة تصادم مسار مغلق مشاة عبور إشارة حمراء حريق دخان إنذار طرد مشبوه حقيبة منصة محطة "
+    "بوابة ازدحام حافلة مترو قطار تأخير شجار اعتداء سرقة محفظة هاتف مسروق دراجة شاحنة سيارة أجرة "
+    "إسعاف شرطة دورية إصابة طوارئ إخلاء سلم كهربائي مصعد معطل كاميرا تخريب مخالفة سرعة سائق طفل "
+    "مفقود تقاطع دوار نفق جسر طريق سريع مخرج حاجز"
+)
+AR = AR_TEXT.split()
 HARAKAT = ("حَرِيق", "سَيَّارَة", "حَادِث", "مُشْتَبَه", "إِسْعَاف", "شُرْطَة")
 START_US = 1_760_000_000_000_000
 SPAN_US = 90 * 86_400 * 1_000_000
@@ -180,9 +183,11 @@ def search_p99_ms(n_items: int = 100_000) -> float:
         for mode, flt in _queries(rng, cameras):
             began = time.perf_counter()
             if mode == "search":
-                found += reads.read(search, flt, settings.total_cap, settings.snippet_words).total
+                found += reads.read(search, flt, settings.total_cap, settings.snippet_words, settings.rank_window).total
             else:
-                found += reads.read(incident_page, flt, settings.total_cap, settings.snippet_words).total
+                found += reads.read(
+                    incident_page, flt, settings.total_cap, settings.snippet_words, settings.rank_window
+                ).total
             times.append((time.perf_counter() - began) * 1000)
         reads.dispose()
         db.dispose()

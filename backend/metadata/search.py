@@ -10,7 +10,9 @@ between ``[`` and ``]``.
 
 Filters (all optional, ANDed): camera, agency (through ``cameras.agency``), tag, severity, status, assignee,
 creator, user (creator or assignee), time overlap with ``[start_us, end_us)``. Tags, severity and status are
-incident properties: a search with any of them finds incidents only. ``total`` is exact up to ``cap`` and
+incident properties: a search with any of them finds incidents only. With more than ``window`` matches of a
+kind, the best are picked among the newest ``window`` (ranking every match of a common word costs too much;
+see ``_ranked``). ``total`` is exact up to ``cap`` and
 ``cap`` above it (counting a huge match set costs more than the page itself).
 """
 
@@ -80,6 +82,7 @@ class _Match:
             fts: ColumnElement[Any] = literal_column(f"{name}_fts")
             self.source: Any = table(f"{name}_fts", column("rowid"))
             self.join_on: Any = model.id == self.source.c.rowid
+            self.key: ColumnElement[Any] = self.source.c.rowid  # FTS5 walks its doclists in rowid order
             self.where: ColumnElement[Any] = fts.op("MATCH")(bindparam("match", fts5_match(words)))
             bm25 = func.bm25(fts)
             self.order: ColumnElement[Any] = bm25
@@ -90,6 +93,7 @@ class _Match:
             vector: ColumnElement[Any] = literal_column(f"{name}.search_vector")
             self.source = None
             self.join_on = None
+            self.key = model.id
             self.where = vector.op("@@")(query)
             rank = func.ts_rank(vector, query)
             self.order = rank.desc()
@@ -160,13 +164,16 @@ def _capped_count(session: Session, stmt: Select[Any], cap: int) -> int:
     return int(session.scalar(select(func.count()).select_from(stmt.limit(cap).subquery())) or 0)
 
 
-def incident_page(session: Session, flt: SearchFilter, cap: int, snippet_words: int = 16) -> IncidentPage:
+def incident_page(
+    session: Session, flt: SearchFilter, cap: int, snippet_words: int = 16, window: int = 2000
+) -> IncidentPage:
     """Incidents matching ``flt``: best match first with ``words``, else newest first; ``total`` capped."""
     filters = _incident_filters(flt)
     if flt.words:
         match = _Match(session.get_bind().dialect.name, Incident, flt.words, snippet_words)
         base = match.apply(select(Incident.id), Incident).where(*filters)
-        ids = list(session.scalars(base.order_by(match.order, Incident.id.desc()).offset(flt.offset).limit(flt.limit)))
+        ranked = _ranked(session, match, Incident, filters, flt.offset + flt.limit, window)
+        ids = [i for i, _ in ranked[flt.offset :]]
     else:
         base = select(Incident.id).where(*filters)
         ids = list(session.scalars(base.order_by(Incident.id.desc()).offset(flt.offset).limit(flt.limit)))
@@ -174,55 +181,77 @@ def incident_page(session: Session, flt: SearchFilter, cap: int, snippet_words: 
     return IncidentPage(incidents=incidents.outs(session, ids), total=total)
 
 
-def search(session: Session, flt: SearchFilter, cap: int, snippet_words: int = 16) -> SearchPage:
+def _ranked(
+    session: Session, match: _Match, model: Any, filters: list[ColumnElement[bool]], want: int, window: int
+) -> list[tuple[int, float]]:
+    """(id, rank) of the best ``want`` matches among the newest ``window`` (by id) of them.
+
+    Ranking costs per match (bm25 / ts_rank), so with more than ``window`` matches only the newest ``window``
+    are ranked: the id of the ``window``-th newest match is found first (an index walk in id order, no
+    ranking) and becomes a lower bound. Only ids and ranks here: SQLite computes every selected column of
+    every match before sorting, so snippets are made afterwards for the page alone."""
+    base = match.apply(select(match.key), model).where(*filters)
+    floor = session.scalar(base.order_by(match.key.desc()).offset(window - 1).limit(1))
+    bounded = filters if floor is None else [*filters, match.key >= floor]
+    stmt = match.apply(select(model.id, match.rank), model).where(*bounded)
+    return [(int(i), float(r)) for i, r in session.execute(stmt.order_by(match.order, model.id.desc()).limit(want))]
+
+
+def _snippets(session: Session, match: _Match, model: Any, ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    stmt = match.apply(select(model.id, match.snippet), model).where(model.id.in_(ids))
+    return {int(i): text or "" for i, text in session.execute(stmt)}
+
+
+def search(session: Session, flt: SearchFilter, cap: int, snippet_words: int = 16, window: int = 2000) -> SearchPage:
     """Full-text hits over incidents and annotations (``flt.words`` required), best first, paged."""
     assert flt.words, "search needs words"
     dialect = session.get_bind().dialect.name
     want = flt.offset + flt.limit
-    hits: list[SearchHit] = []
+    ranked: list[tuple[float, str, int]] = []
     total = 0
+    matches: dict[str, _Match] = {}
     if flt.kind in (None, "incident"):
-        match = _Match(dialect, Incident, flt.words, snippet_words)
-        base = match.apply(select(Incident.id), Incident).where(*_incident_filters(flt))
-        stmt = match.apply(
-            select(
-                Incident.id,
-                match.rank,
-                match.snippet,
-                Incident.title,
-                Incident.start_us,
-                Incident.severity,
-                Incident.status,
-                Incident.created_by,
-            ),
-            Incident,
-        ).where(*_incident_filters(flt))
-        rows = session.execute(stmt.order_by(match.order, Incident.id.desc()).limit(want)).all()
-        cameras = _incident_cameras(session, [r[0] for r in rows])
-        hits += [
-            SearchHit(kind="incident", id=r[0], rank=float(r[1]), snippet=r[2] or "", title=r[3], time=from_us(r[4]),
-                      camera_ids=cameras[r[0]], severity=r[5], status=r[6], created_by=r[7])
-            for r in rows
-        ]  # fmt: skip
-        total += _capped_count(session, base, cap)
+        match = matches["incident"] = _Match(dialect, Incident, flt.words, snippet_words)
+        filters = _incident_filters(flt)
+        ranked += [(rank, "incident", i) for i, rank in _ranked(session, match, Incident, filters, want, window)]
+        total += _capped_count(session, match.apply(select(Incident.id), Incident).where(*filters), cap)
     if flt.kind in (None, "annotation") and not flt.incident_only:
-        match = _Match(dialect, Annotation, flt.words, snippet_words)
+        match = matches["annotation"] = _Match(dialect, Annotation, flt.words, snippet_words)
         filters = _annotation_filters(flt)
-        base = match.apply(select(Annotation.id), Annotation).where(*filters)
-        stmt = match.apply(
-            select(Annotation.id, match.rank, match.snippet, Annotation.text, Annotation.time_us,
-                   Annotation.camera_id, Annotation.created_by),
-            Annotation,
-        ).where(*filters)  # fmt: skip
-        rows = session.execute(stmt.order_by(match.order, Annotation.id.desc()).limit(want)).all()
-        hits += [
-            SearchHit(kind="annotation", id=r[0], rank=float(r[1]), snippet=r[2] or "", title=_first_line(r[3]),
-                      time=from_us(r[4]), camera_ids=[r[5]], created_by=r[6])
-            for r in rows
-        ]  # fmt: skip
-        total += _capped_count(session, base, cap)
-    hits.sort(key=lambda h: (-h.rank, -h.time.timestamp(), h.kind, -h.id))
-    return SearchPage(hits=hits[flt.offset : want], total=min(total, cap))
+        ranked += [(rank, "annotation", i) for i, rank in _ranked(session, match, Annotation, filters, want, window)]
+        total += _capped_count(session, match.apply(select(Annotation.id), Annotation).where(*filters), cap)
+    ranked.sort(key=lambda x: (-x[0], x[1], -x[2]))
+    page = ranked[flt.offset : want]
+    return SearchPage(hits=_hits(session, matches, page), total=min(total, cap))
+
+
+def _hits(session: Session, matches: dict[str, _Match], page: list[tuple[float, str, int]]) -> list[SearchHit]:
+    """The page's hits in ``page`` order: rows, cameras and snippets looked up for these ids only."""
+    inc_ids = [i for _, kind, i in page if kind == "incident"]
+    ann_ids = [i for _, kind, i in page if kind == "annotation"]
+    hits: dict[tuple[str, int], SearchHit] = {}
+    if inc_ids:
+        snippets = _snippets(session, matches["incident"], Incident, inc_ids)
+        cameras = _incident_cameras(session, inc_ids)
+        ranks = {i: r for r, kind, i in page if kind == "incident"}
+        for row in session.scalars(select(Incident).where(Incident.id.in_(inc_ids))):
+            hits["incident", row.id] = SearchHit(
+                kind="incident", id=row.id, rank=ranks[row.id], snippet=snippets.get(row.id, ""), title=row.title,
+                time=from_us(row.start_us), camera_ids=cameras[row.id], severity=row.severity,  # type: ignore[arg-type]
+                status=row.status, created_by=row.created_by,  # type: ignore[arg-type]
+            )  # fmt: skip
+    if ann_ids:
+        snippets = _snippets(session, matches["annotation"], Annotation, ann_ids)
+        ranks = {i: r for r, kind, i in page if kind == "annotation"}
+        for ann in session.scalars(select(Annotation).where(Annotation.id.in_(ann_ids))):
+            hits["annotation", ann.id] = SearchHit(
+                kind="annotation", id=ann.id, rank=ranks[ann.id], snippet=snippets.get(ann.id, ""),
+                title=_first_line(ann.text), time=from_us(ann.time_us), camera_ids=[ann.camera_id],
+                created_by=ann.created_by,
+            )  # fmt: skip
+    return [hits[kind, i] for _, kind, i in page if (kind, i) in hits]
 
 
 def _first_line(text: str) -> str:
