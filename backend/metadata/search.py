@@ -2,11 +2,11 @@
 
 The text query is the user's words (``text.search_words``), each quoted and prefix-matched, all required:
 - SQLite: ``<table>_fts MATCH :match`` on the FTS5 external-content tables, ranked by ``bm25`` (best first;
-  ``rank`` = -bm25), snippets by FTS5 ``snippet()``.
-- PostgreSQL: ``search_vector @@ to_tsquery('simple', :query)`` (GIN index), ranked by ``ts_rank``, snippets
-  by ``ts_headline``.
+  ``rank`` = -bm25).
+- PostgreSQL: ``search_vector @@ to_tsquery('simple', :query)`` (GIN index), ranked by ``ts_rank``.
 The match text is always a bound parameter. Snippets show the folded text (``text.fold``) with the matches
-between ``[`` and ``]``.
+between ``[`` and ``]`` (``text.snippet``, made
+for the page's rows only).
 
 Filters (all optional, ANDed): camera, agency (through ``cameras.agency``), tag, severity, status, assignee,
 creator, user (creator or assignee), time overlap with ``[start_us, end_us)``. Tags, severity and status are
@@ -42,7 +42,7 @@ from backend.api.schemas_metadata import IncidentPage, SearchHit, SearchPage
 from backend.db.models import Camera
 from backend.db.models_metadata import Annotation, Incident, IncidentCamera, IncidentTag
 from backend.metadata import incidents
-from backend.metadata.text import fts5_match, tsquery_text
+from backend.metadata.text import fts5_match, snippet, tsquery_text
 from backend.playback.ranges import from_us
 
 TITLE_CHARS = 120
@@ -87,7 +87,8 @@ class _Match:
             bm25 = func.bm25(fts)
             self.order: ColumnElement[Any] = bm25
             self.rank: ColumnElement[Any] = -bm25
-            self.snippet: ColumnElement[Any] = func.snippet(fts, 0, "[", "]", "…", snippet_words)
+            self.score: ColumnElement[Any] = bm25
+            self.best_first = True  # bm25: lower is better
         else:
             query = func.to_tsquery(literal_column("'simple'::regconfig"), bindparam("query", tsquery_text(words)))
             vector: ColumnElement[Any] = literal_column(f"{name}.search_vector")
@@ -98,8 +99,19 @@ class _Match:
             rank = func.ts_rank(vector, query)
             self.order = rank.desc()
             self.rank = rank
-            options = f"StartSel=[, StopSel=], MaxWords={snippet_words}, MinWords={max(2, snippet_words // 3)}"
-            self.snippet = func.ts_headline(literal_column("'simple'::regconfig"), model.search_text, query, options)
+            self.score = rank
+            self.best_first = False  # ts_rank: higher is better
+
+    def matches(self, model: Any, *, ranked: bool, floor: int | None = None) -> Any:
+        """A MATERIALIZED CTE ``(id[, score])`` of the matching rows (``id >= floor`` when given). Materialized
+        so that the engine finds the matches through the full-text index first and joins the filters to them
+        (left to itself, SQLite may walk a filter's index and evaluate MATCH once per row: 100x slower)."""
+        columns = [self.key.label("id")] + ([self.score.label("score")] if ranked else [])
+        stmt = select(*columns).where(self.where)
+        stmt = stmt.select_from(self.source if self.source is not None else model)
+        if floor is not None:
+            stmt = stmt.where(self.key >= floor)
+        return stmt.cte(f"{model.__tablename__}_matches").prefix_with("MATERIALIZED")
 
     def apply(self, stmt: Select[Any], model: Any) -> Select[Any]:
         if self.source is not None:
@@ -165,75 +177,99 @@ def _capped_count(session: Session, stmt: Select[Any], cap: int) -> int:
 
 
 def incident_page(
-    session: Session, flt: SearchFilter, cap: int, snippet_words: int = 16, window: int = 2000
+    session: Session, flt: SearchFilter, cap: int, snippet_words: int = 16, window: int = 1000
 ) -> IncidentPage:
     """Incidents matching ``flt``: best match first with ``words``, else newest first; ``total`` capped."""
     filters = _incident_filters(flt)
     if flt.words:
         match = _Match(session.get_bind().dialect.name, Incident, flt.words, snippet_words)
-        base = match.apply(select(Incident.id), Incident).where(*filters)
-        ranked = _ranked(session, match, Incident, filters, flt.offset + flt.limit, window)
+        ranked, total = _ranked(session, match, Incident, filters, flt.offset + flt.limit, window, cap)
         ids = [i for i, _ in ranked[flt.offset :]]
     else:
         base = select(Incident.id).where(*filters)
         ids = list(session.scalars(base.order_by(Incident.id.desc()).offset(flt.offset).limit(flt.limit)))
-    total = _capped_count(session, base, cap)
+        total = _capped_count(session, base, cap)
     return IncidentPage(incidents=incidents.outs(session, ids), total=total)
 
 
 def _ranked(
-    session: Session, match: _Match, model: Any, filters: list[ColumnElement[bool]], want: int, window: int
-) -> list[tuple[int, float]]:
-    """(id, rank) of the best ``want`` matches among the newest ``window`` (by id) of them.
+    session: Session, match: _Match, model: Any, filters: list[ColumnElement[bool]], want: int, window: int, cap: int
+) -> tuple[list[tuple[int, float]], int]:
+    """(id, rank) of the best ``want`` matches among the newest ``window`` (by id) of them, and how many
+    match (counted up to ``cap``).
 
     Ranking costs per match (bm25 / ts_rank), so with more than ``window`` matches only the newest ``window``
-    are ranked: the id of the ``window``-th newest match is found first (an index walk in id order, no
-    ranking) and becomes a lower bound. Only ids and ranks here: SQLite computes every selected column of
-    every match before sorting, so snippets are made afterwards for the page alone."""
-    base = match.apply(select(match.key), model).where(*filters)
-    floor = session.scalar(base.order_by(match.key.desc()).offset(window - 1).limit(1))
-    bounded = filters if floor is None else [*filters, match.key >= floor]
-    stmt = match.apply(select(model.id, match.rank), model).where(*bounded)
-    return [(int(i), float(r)) for i, r in session.execute(stmt.order_by(match.order, model.id.desc()).limit(want))]
+    are ranked: one walk down the matches in id order (no ranking) yields both the count and the id of the
+    ``window``-th newest, which becomes a lower bound of the ranked query. Only ids and ranks here: SQLite
+    computes every selected column of every match before sorting, so snippets are made afterwards for the
+    page alone."""
+    if filters:
+        found = match.matches(model, ranked=False)
+        newest = select(found.c.id).join(model, model.id == found.c.id).where(*filters).order_by(found.c.id.desc())
+    else:
+        newest = match.apply(select(match.key), model).order_by(match.key.desc())
+    ids = list(session.scalars(newest.limit(max(window, cap))))
+    floor = ids[window - 1] if len(ids) >= window else None
+    scored = match.matches(model, ranked=True, floor=floor)
+    stmt = select(scored.c.id, scored.c.score)
+    if filters:
+        stmt = stmt.join(model, model.id == scored.c.id).where(*filters)
+    order = scored.c.score.asc() if match.best_first else scored.c.score.desc()
+    rows = session.execute(stmt.order_by(order, scored.c.id.desc()).limit(want)).all()
+    ranked = [(int(i), -float(score) if match.best_first else float(score)) for i, score in rows]
+    return ranked, min(len(ids), cap)
 
 
-def _snippets(session: Session, match: _Match, model: Any, ids: list[int]) -> dict[int, str]:
+def _match_count(session: Session, match: _Match, model: Any, filters: list[ColumnElement[bool]], cap: int) -> int:
+    """How many rows match (and pass ``filters``), counting at most ``cap``."""
+    if not filters:
+        return _capped_count(session, match.apply(select(match.key), model), cap)
+    found = match.matches(model, ranked=False)
+    return _capped_count(session, select(found.c.id).join(model, model.id == found.c.id).where(*filters), cap)
+
+
+def _snippets(session: Session, model: Any, ids: list[int], words: list[str], snippet_words: int) -> dict[int, str]:
+    """Snippets of the page's rows, made here from ``search_text`` (cheaper than the engines' snippet
+    functions, which re-run the match per row, and the same on both dialects)."""
     if not ids:
         return {}
-    stmt = match.apply(select(model.id, match.snippet), model).where(model.id.in_(ids))
-    return {int(i): text or "" for i, text in session.execute(stmt)}
+    stmt = select(model.id, model.search_text).where(model.id.in_(ids))
+    return {int(i): snippet(text or "", words, snippet_words) for i, text in session.execute(stmt)}
 
 
-def search(session: Session, flt: SearchFilter, cap: int, snippet_words: int = 16, window: int = 2000) -> SearchPage:
+def search(session: Session, flt: SearchFilter, cap: int, snippet_words: int = 16, window: int = 1000) -> SearchPage:
     """Full-text hits over incidents and annotations (``flt.words`` required), best first, paged."""
     assert flt.words, "search needs words"
     dialect = session.get_bind().dialect.name
     want = flt.offset + flt.limit
     ranked: list[tuple[float, str, int]] = []
     total = 0
-    matches: dict[str, _Match] = {}
     if flt.kind in (None, "incident"):
-        match = matches["incident"] = _Match(dialect, Incident, flt.words, snippet_words)
+        match = _Match(dialect, Incident, flt.words, snippet_words)
         filters = _incident_filters(flt)
-        ranked += [(rank, "incident", i) for i, rank in _ranked(session, match, Incident, filters, want, window)]
-        total += _capped_count(session, match.apply(select(Incident.id), Incident).where(*filters), cap)
+        found, count = _ranked(session, match, Incident, filters, want, window, cap)
+        ranked += [(rank, "incident", i) for i, rank in found]
+        total += count
     if flt.kind in (None, "annotation") and not flt.incident_only:
-        match = matches["annotation"] = _Match(dialect, Annotation, flt.words, snippet_words)
+        match = _Match(dialect, Annotation, flt.words, snippet_words)
         filters = _annotation_filters(flt)
-        ranked += [(rank, "annotation", i) for i, rank in _ranked(session, match, Annotation, filters, want, window)]
-        total += _capped_count(session, match.apply(select(Annotation.id), Annotation).where(*filters), cap)
+        found, count = _ranked(session, match, Annotation, filters, want, window, cap)
+        ranked += [(rank, "annotation", i) for i, rank in found]
+        total += count
     ranked.sort(key=lambda x: (-x[0], x[1], -x[2]))
     page = ranked[flt.offset : want]
-    return SearchPage(hits=_hits(session, matches, page), total=min(total, cap))
+    return SearchPage(hits=_hits(session, page, flt.words, snippet_words), total=min(total, cap))
 
 
-def _hits(session: Session, matches: dict[str, _Match], page: list[tuple[float, str, int]]) -> list[SearchHit]:
+def _hits(
+    session: Session, page: list[tuple[float, str, int]], words: list[str], snippet_words: int
+) -> list[SearchHit]:
     """The page's hits in ``page`` order: rows, cameras and snippets looked up for these ids only."""
     inc_ids = [i for _, kind, i in page if kind == "incident"]
     ann_ids = [i for _, kind, i in page if kind == "annotation"]
     hits: dict[tuple[str, int], SearchHit] = {}
     if inc_ids:
-        snippets = _snippets(session, matches["incident"], Incident, inc_ids)
+        snippets = _snippets(session, Incident, inc_ids, words, snippet_words)
         cameras = _incident_cameras(session, inc_ids)
         ranks = {i: r for r, kind, i in page if kind == "incident"}
         for row in session.scalars(select(Incident).where(Incident.id.in_(inc_ids))):
@@ -243,7 +279,7 @@ def _hits(session: Session, matches: dict[str, _Match], page: list[tuple[float, 
                 status=row.status, created_by=row.created_by,  # type: ignore[arg-type]
             )  # fmt: skip
     if ann_ids:
-        snippets = _snippets(session, matches["annotation"], Annotation, ann_ids)
+        snippets = _snippets(session, Annotation, ann_ids, words, snippet_words)
         ranks = {i: r for r, kind, i in page if kind == "annotation"}
         for ann in session.scalars(select(Annotation).where(Annotation.id.in_(ann_ids))):
             hits["annotation", ann.id] = SearchHit(

@@ -21,5 +21,5 @@ class MetadataSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     total_cap: int = Field(default=1000, ge=10, le=1_000_000)
-    rank_window: int = Field(default=2000, ge=50, le=1_000_000)
+    rank_window: int = Field(default=1000, ge=50, le=1_000_000)
     snippet_words: int = Field(default=16, ge=4, le=64)

@@ -57,3 +57,16 @@ def tsquery_text(words: list[str]) -> str:
     """A PostgreSQL ``to_tsquery`` text: each word a quoted lexeme with prefix matching, ANDed
     (``'fire':* & 'عاجل':*``); quotes and backslashes inside a word would be escaped."""
     return " & ".join("'" + word.replace("\\", "\\\\").replace("'", "''") + "':*" for word in words)
+
+
+def snippet(folded: str, words: list[str], max_words: int) -> str:
+    """About ``max_words`` words of ``folded`` (a ``search_text``) around the first word starting with one of
+    ``words``, every such word between ``[`` and ``]``; ``…`` marks cut ends. The start of the text when
+    nothing matches (e.g. the engine matched a word split differently)."""
+    tokens = folded.split()
+    hits = [i for i, tok in enumerate(tokens) if any(w.startswith(q) for w in _WORD.findall(tok) for q in words)]
+    first = hits[0] if hits else 0
+    begin = max(0, min(first - max_words // 3, len(tokens) - max_words))
+    shown = tokens[begin : begin + max_words]
+    marked = [f"[{tok}]" if begin + i in hits else tok for i, tok in enumerate(shown)]
+    return ("… " if begin > 0 else "") + " ".join(marked) + (" …" if begin + max_words < len(tokens) else "")
