@@ -111,10 +111,10 @@ def test_annotations_crud_author_rule_paging_and_events(api: Api) -> None:
         "olga", "POST", "/annotations", 422, "validation_error", json={"cameraId": "cam-bus-1", "time": T0, "text": ""}
     )
     # Paging: newest first, beforeId continues after the given annotation (same times broken by id).
-    made = [
-        api.ok("oscar", "POST", "/annotations", 201, json={"cameraId": "cam-bus-1", "time": f"2025-10-27T10:0{i // 2}:00Z", "text": f"n{i}"})["id"]
-        for i in range(5)
-    ]  # fmt: skip
+    made = []
+    for i in range(5):
+        body = {"cameraId": "cam-bus-1", "time": f"2025-10-27T10:0{i // 2}:00Z", "text": f"n{i}"}
+        made.append(api.ok("oscar", "POST", "/annotations", 201, json=body)["id"])
     expected = [made[4], made[3], made[2], made[1], made[0]]
     page = api.ok("olga", "GET", "/annotations", params={"cameraId": "cam-bus-1", "limit": 2})
     assert [x["id"] for x in page["annotations"]] == [made[4], made[3]]
