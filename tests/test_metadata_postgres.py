@@ -30,8 +30,9 @@ def test_postgres_sql_is_a_bound_simple_tsquery_over_the_gin_indexed_vector() ->
     assert "ts_rank(incidents.search_vector, to_tsquery('simple'::regconfig, %(query)s::VARCHAR)) DESC" in sql
     assert compiled.params["query"] == "'حريق':* & 'or':* & '1':*"  # folded words, quoted, prefix, ANDed
     assert "1=1" not in sql and "--" not in sql
-    cte = str(match.matches(Incident, ranked=True, floor=5).compile(dialect=postgresql.dialect()))
-    assert "MATERIALIZED" in cte and "incidents.id >= %(id_1)s" in cte
+    scored = match.matches(Incident, ranked=True, floor=5)
+    cte = str(select(scored.c.id).compile(dialect=postgresql.dialect()))
+    assert "WITH incidents_matches AS MATERIALIZED" in cte and "incidents.id >= %(id_1)s" in cte
     ddl = postgres_fts_ddl("incidents")
     assert "to_tsvector('simple', search_text)) STORED" in ddl[0] and "USING gin (search_vector)" in ddl[1]
 
