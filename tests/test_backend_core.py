@@ -98,7 +98,10 @@ def test_migrations_produce_exactly_the_models_schema(tmp_path):
     assert current_revision(migrated) == head_revision()
     upgrade_to_head(migrated)  # idempotent
     with migrated.connect() as conn:
-        diffs = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True, "include_object": include_in_autogenerate}), Base.metadata)
+        diffs = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True, "include_object": include_in_autogenerate}),
+            Base.metadata,
+        )
         assert diffs == []
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1

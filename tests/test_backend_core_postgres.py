@@ -105,7 +105,15 @@ def test_postgres_migrations_match_models(postgres_url):
     upgrade_to_head(engine)
     assert current_revision(engine) == head_revision()
     with engine.connect() as conn:
-        assert compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True, "include_object": include_in_autogenerate}), Base.metadata) == []
+        assert (
+            compare_metadata(
+                MigrationContext.configure(
+                    conn, opts={"compare_type": True, "include_object": include_in_autogenerate}
+                ),
+                Base.metadata,
+            )
+            == []
+        )
     engine.dispose()
 
 
