@@ -86,13 +86,22 @@ def default_components() -> list[ComponentFactory]:
     recordings resumed at start-up can reserve their slots. Detection starts after storage (it reads uploaded
     segments from the store)."""
     from backend.detection.component import DetectionComponent
+    from backend.metadata.component import MetadataComponent
     from backend.playback.component import PlaybackComponent
     from backend.quotas.component import QuotaComponent
     from backend.recording.component import RecordingComponent
     from backend.storage.clips_component import ClipsComponent
     from backend.storage.component import StorageComponent
 
-    return [QuotaComponent, StorageComponent, ClipsComponent, DetectionComponent, PlaybackComponent, RecordingComponent]
+    return [
+        QuotaComponent,
+        StorageComponent,
+        ClipsComponent,
+        DetectionComponent,
+        PlaybackComponent,
+        RecordingComponent,
+        MetadataComponent,
+    ]
 
 
 def _version() -> str:

@@ -23,6 +23,7 @@ TOML layout::
     [quotas.limits]             # METRO = 30 (env QUOTA_LIMIT_METRO=30)
     [detection]                 # backend.detection.settings.DetectionSettings (env DETECTION_*)
     [retention]                 # backend.storage.retention_settings.RetentionSettings (env RETENTION_*)
+    [metadata]                  # backend.metadata.settings.MetadataSettings (env METADATA_*)
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ import keyring.errors
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from backend.detection.settings import DetectionSettings
+from backend.metadata.settings import MetadataSettings
 from backend.quotas.settings import QuotaSettings
 from backend.storage.retention_settings import ENV_VARS as RETENTION_ENV_VARS
 from backend.storage.retention_settings import RetentionSettings
@@ -228,6 +230,7 @@ class BackendSettings(_Section):
     quotas: QuotaSettings = QuotaSettings()
     detection: DetectionSettings = DetectionSettings()
     retention: RetentionSettings = RetentionSettings()
+    metadata: MetadataSettings = MetadataSettings()
 
     def resolve(self, path: Path | str) -> Path:
         """``path`` itself when absolute, else under ``data_dir``."""
@@ -357,6 +360,9 @@ ENV_VARS: dict[str, str] = {
     "DETECTION_LIVE_CAMERAS": "detection.live_cameras",
     "DETECTION_LIVE_FPS": "detection.live_fps",
     **RETENTION_ENV_VARS,
+    "METADATA_TOTAL_CAP": "metadata.total_cap",
+    "METADATA_SNIPPET_WORDS": "metadata.snippet_words",
+    "METADATA_RANK_WINDOW": "metadata.rank_window",
 }
 QUOTA_LIMIT_PREFIX = "QUOTA_LIMIT_"  # QUOTA_LIMIT_<AGENCY>=N -> quotas.limits.<AGENCY>
 

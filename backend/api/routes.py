@@ -20,6 +20,7 @@ from backend.api import (
     events_ws,
     health,
     login,
+    metadata,
     metrics,
     milestone,
     playback,
@@ -41,6 +42,7 @@ API_ROUTERS = (
     quotas.router,
     detections.router,
     clips.router,
+    metadata.router,
 )
 
 

@@ -1,0 +1,304 @@
+"""Full-text search over incidents and annotations, and the filtered incident list (issue 7 §3).
+
+The text query is the user's words (``text.search_words``), each quoted and prefix-matched, all required:
+- SQLite: ``<table>_fts MATCH :match`` on the FTS5 external-content tables, ranked by ``bm25`` (best first;
+  ``rank`` = -bm25).
+- PostgreSQL: ``search_vector @@ to_tsquery('simple', :query)`` (GIN index), ranked by ``ts_rank``.
+The match text is always a bound parameter. Snippets show the folded text (``text.fold``) with the matches
+between ``[`` and ``]`` (``text.snippet``, made
+for the page's rows only).
+
+Filters (all optional, ANDed): camera, agency (through ``cameras.agency``), tag, severity, status, assignee,
+creator, user (creator or assignee), time overlap with ``[start_us, end_us)``. Tags, severity and status are
+incident properties: a search with any of them finds incidents only. With more than ``window`` matches of a
+kind, the best are picked among the newest ``window`` (ranking every match of a common word costs too much;
+see ``_ranked``). ``total`` is exact up to ``cap`` and
+``cap`` above it (counting a huge match set costs more than the page itself).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    column,
+    exists,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+)
+from sqlalchemy.orm import Session
+
+from backend.api.schemas_metadata import IncidentPage, SearchHit, SearchPage
+from backend.db.models import Camera
+from backend.db.models_metadata import Annotation, Incident, IncidentCamera, IncidentTag
+from backend.metadata import incidents
+from backend.metadata.text import fts5_match, snippet, tsquery_text
+from backend.playback.ranges import from_us
+
+TITLE_CHARS = 120
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFilter:
+    """What to find. ``words``: folded search words (None: no text query); ``kind``: incident | annotation |
+    None (both); times UTC µs; ``user`` matches the creator or the assignee."""
+
+    words: list[str] | None = None
+    kind: str | None = None
+    camera_id: str | None = None
+    agency: str | None = None
+    tag_id: int | None = None
+    severity: str | None = None
+    status: str | None = None
+    assignee: str | None = None
+    created_by: str | None = None
+    user: str | None = None
+    start_us: int | None = None
+    end_us: int | None = None
+    limit: int = 50
+    offset: int = 0
+
+    @property
+    def incident_only(self) -> bool:
+        return self.tag_id is not None or self.severity is not None or self.status is not None
+
+
+class _Match:
+    """The dialect's text-match pieces for one searched table (``incidents`` or ``annotations``)."""
+
+    def __init__(self, dialect: str, model: Any, words: list[str], snippet_words: int) -> None:
+        name = model.__tablename__
+        if dialect == "sqlite":
+            fts: ColumnElement[Any] = literal_column(f"{name}_fts")
+            self.source: Any = table(f"{name}_fts", column("rowid"))
+            self.join_on: Any = model.id == self.source.c.rowid
+            self.key: ColumnElement[Any] = self.source.c.rowid  # FTS5 walks its doclists in rowid order
+            self.where: ColumnElement[Any] = fts.op("MATCH")(bindparam("match", fts5_match(words)))
+            bm25 = func.bm25(fts)
+            self.order: ColumnElement[Any] = bm25
+            self.rank: ColumnElement[Any] = -bm25
+            self.score: ColumnElement[Any] = bm25
+            self.best_first = True  # bm25: lower is better
+        else:
+            query = func.to_tsquery(literal_column("'simple'::regconfig"), bindparam("query", tsquery_text(words)))
+            vector: ColumnElement[Any] = literal_column(f"{name}.search_vector")
+            self.source = None
+            self.join_on = None
+            self.key = model.id
+            self.where = vector.op("@@")(query)
+            rank = func.ts_rank(vector, query)
+            self.order = rank.desc()
+            self.rank = rank
+            self.score = rank
+            self.best_first = False  # ts_rank: higher is better
+
+    def matches(self, model: Any, *, ranked: bool, floor: int | None = None) -> Any:
+        """A MATERIALIZED CTE ``(id[, score])`` of the matching rows (``id >= floor`` when given). Materialized
+        so that the engine finds the matches through the full-text index first and joins the filters to them
+        (left to itself, SQLite may walk a filter's index and evaluate MATCH once per row: 100x slower)."""
+        columns = [self.key.label("id")] + ([self.score.label("score")] if ranked else [])
+        stmt = select(*columns).where(self.where)
+        stmt = stmt.select_from(self.source if self.source is not None else model)
+        if floor is not None:
+            stmt = stmt.where(self.key >= floor)
+        return stmt.cte(f"{model.__tablename__}_matches").prefix_with("MATERIALIZED")
+
+    def apply(self, stmt: Select[Any], model: Any) -> Select[Any]:
+        if self.source is not None:
+            stmt = stmt.select_from(self.source).join(model, self.join_on)
+        return stmt.where(self.where)
+
+
+def _incident_filters(flt: SearchFilter) -> list[ColumnElement[bool]]:
+    out: list[ColumnElement[bool]] = []
+    if flt.camera_id is not None:
+        out.append(exists().where(IncidentCamera.incident_id == Incident.id, IncidentCamera.camera_id == flt.camera_id))
+    if flt.agency is not None:
+        out.append(
+            exists()
+            .where(IncidentCamera.incident_id == Incident.id)
+            .where(Camera.id == IncidentCamera.camera_id, Camera.agency == flt.agency)
+        )
+    if flt.tag_id is not None:
+        out.append(exists().where(IncidentTag.incident_id == Incident.id, IncidentTag.tag_id == flt.tag_id))
+    if flt.severity is not None:
+        out.append(Incident.severity == flt.severity)
+    if flt.status is not None:
+        out.append(Incident.status == flt.status)
+    if flt.assignee is not None:
+        out.append(Incident.assignee == flt.assignee)
+    if flt.created_by is not None:
+        out.append(Incident.created_by == flt.created_by)
+    if flt.user is not None:
+        out.append(or_(Incident.created_by == flt.user, Incident.assignee == flt.user))
+    if flt.end_us is not None:
+        out.append(Incident.start_us < flt.end_us)
+    if flt.start_us is not None:
+        out.append(Incident.end_us > flt.start_us)
+    return out
+
+
+def _annotation_filters(flt: SearchFilter) -> list[ColumnElement[bool]]:
+    out: list[ColumnElement[bool]] = []
+    if flt.camera_id is not None:
+        out.append(Annotation.camera_id == flt.camera_id)
+    if flt.agency is not None:
+        out.append(exists().where(Camera.id == Annotation.camera_id, Camera.agency == flt.agency))
+    user = flt.user if flt.user is not None else flt.created_by
+    if user is not None:
+        out.append(Annotation.created_by == user)
+    if flt.assignee is not None:
+        out.append(literal(False))
+    if flt.end_us is not None:
+        out.append(Annotation.time_us < flt.end_us)
+    if flt.start_us is not None:
+        out.append(
+            or_(
+                Annotation.time_us >= flt.start_us,
+                and_(Annotation.end_us.is_not(None), Annotation.end_us > flt.start_us),
+            )
+        )
+    return out
+
+
+def _capped_count(session: Session, stmt: Select[Any], cap: int) -> int:
+    """How many rows ``stmt`` yields, counting at most ``cap``."""
+    return int(session.scalar(select(func.count()).select_from(stmt.limit(cap).subquery())) or 0)
+
+
+def incident_page(
+    session: Session, flt: SearchFilter, cap: int, snippet_words: int = 16, window: int = 1000
+) -> IncidentPage:
+    """Incidents matching ``flt``: best match first with ``words``, else newest first; ``total`` capped."""
+    filters = _incident_filters(flt)
+    if flt.words:
+        match = _Match(session.get_bind().dialect.name, Incident, flt.words, snippet_words)
+        ranked, total = _ranked(session, match, Incident, filters, flt.offset + flt.limit, window, cap)
+        ids = [i for i, _ in ranked[flt.offset :]]
+    else:
+        base = select(Incident.id).where(*filters)
+        ids = list(session.scalars(base.order_by(Incident.id.desc()).offset(flt.offset).limit(flt.limit)))
+        total = _capped_count(session, base, cap)
+    return IncidentPage(incidents=incidents.outs(session, ids), total=total)
+
+
+def _ranked(
+    session: Session, match: _Match, model: Any, filters: list[ColumnElement[bool]], want: int, window: int, cap: int
+) -> tuple[list[tuple[int, float]], int]:
+    """(id, rank) of the best ``want`` matches among the newest ``window`` (by id) of them, and how many
+    match (counted up to ``cap``).
+
+    Ranking costs per match (bm25 / ts_rank), so with more than ``window`` matches only the newest ``window``
+    are ranked: one walk down the matches in id order (no ranking) yields both the count and the id of the
+    ``window``-th newest, which becomes a lower bound of the ranked query. Only ids and ranks here: SQLite
+    computes every selected column of every match before sorting, so snippets are made afterwards for the
+    page alone."""
+    if filters:
+        found = match.matches(model, ranked=False)
+        newest = select(found.c.id).join(model, model.id == found.c.id).where(*filters).order_by(found.c.id.desc())
+    else:
+        newest = match.apply(select(match.key), model).order_by(match.key.desc())
+    ids = list(session.scalars(newest.limit(max(window, cap))))
+    floor = ids[window - 1] if len(ids) >= window else None
+    scored = match.matches(model, ranked=True, floor=floor)
+    stmt = select(scored.c.id, scored.c.score)
+    if filters:
+        stmt = stmt.join(model, model.id == scored.c.id).where(*filters)
+    order = scored.c.score.asc() if match.best_first else scored.c.score.desc()
+    rows = session.execute(stmt.order_by(order, scored.c.id.desc()).limit(want)).all()
+    ranked = [(int(i), -float(score) if match.best_first else float(score)) for i, score in rows]
+    return ranked, min(len(ids), cap)
+
+
+def _match_count(session: Session, match: _Match, model: Any, filters: list[ColumnElement[bool]], cap: int) -> int:
+    """How many rows match (and pass ``filters``), counting at most ``cap``."""
+    if not filters:
+        return _capped_count(session, match.apply(select(match.key), model), cap)
+    found = match.matches(model, ranked=False)
+    return _capped_count(session, select(found.c.id).join(model, model.id == found.c.id).where(*filters), cap)
+
+
+def _snippets(session: Session, model: Any, ids: list[int], words: list[str], snippet_words: int) -> dict[int, str]:
+    """Snippets of the page's rows, made here from ``search_text`` (cheaper than the engines' snippet
+    functions, which re-run the match per row, and the same on both dialects)."""
+    if not ids:
+        return {}
+    stmt = select(model.id, model.search_text).where(model.id.in_(ids))
+    return {int(i): snippet(text or "", words, snippet_words) for i, text in session.execute(stmt)}
+
+
+def search(session: Session, flt: SearchFilter, cap: int, snippet_words: int = 16, window: int = 1000) -> SearchPage:
+    """Full-text hits over incidents and annotations (``flt.words`` required), best first, paged."""
+    assert flt.words, "search needs words"
+    dialect = session.get_bind().dialect.name
+    want = flt.offset + flt.limit
+    ranked: list[tuple[float, str, int]] = []
+    total = 0
+    if flt.kind in (None, "incident"):
+        match = _Match(dialect, Incident, flt.words, snippet_words)
+        filters = _incident_filters(flt)
+        found, count = _ranked(session, match, Incident, filters, want, window, cap)
+        ranked += [(rank, "incident", i) for i, rank in found]
+        total += count
+    if flt.kind in (None, "annotation") and not flt.incident_only:
+        match = _Match(dialect, Annotation, flt.words, snippet_words)
+        filters = _annotation_filters(flt)
+        found, count = _ranked(session, match, Annotation, filters, want, window, cap)
+        ranked += [(rank, "annotation", i) for i, rank in found]
+        total += count
+    ranked.sort(key=lambda x: (-x[0], x[1], -x[2]))
+    page = ranked[flt.offset : want]
+    return SearchPage(hits=_hits(session, page, flt.words, snippet_words), total=min(total, cap))
+
+
+def _hits(
+    session: Session, page: list[tuple[float, str, int]], words: list[str], snippet_words: int
+) -> list[SearchHit]:
+    """The page's hits in ``page`` order: rows, cameras and snippets looked up for these ids only."""
+    inc_ids = [i for _, kind, i in page if kind == "incident"]
+    ann_ids = [i for _, kind, i in page if kind == "annotation"]
+    hits: dict[tuple[str, int], SearchHit] = {}
+    if inc_ids:
+        snippets = _snippets(session, Incident, inc_ids, words, snippet_words)
+        cameras = _incident_cameras(session, inc_ids)
+        ranks = {i: r for r, kind, i in page if kind == "incident"}
+        for row in session.scalars(select(Incident).where(Incident.id.in_(inc_ids))):
+            hits["incident", row.id] = SearchHit(
+                kind="incident", id=row.id, rank=ranks[row.id], snippet=snippets.get(row.id, ""), title=row.title,
+                time=from_us(row.start_us), camera_ids=cameras[row.id], severity=row.severity,  # type: ignore[arg-type]
+                status=row.status, created_by=row.created_by,  # type: ignore[arg-type]
+            )  # fmt: skip
+    if ann_ids:
+        snippets = _snippets(session, Annotation, ann_ids, words, snippet_words)
+        ranks = {i: r for r, kind, i in page if kind == "annotation"}
+        for ann in session.scalars(select(Annotation).where(Annotation.id.in_(ann_ids))):
+            hits["annotation", ann.id] = SearchHit(
+                kind="annotation", id=ann.id, rank=ranks[ann.id], snippet=snippets.get(ann.id, ""),
+                title=_first_line(ann.text), time=from_us(ann.time_us), camera_ids=[ann.camera_id],
+                created_by=ann.created_by,
+            )  # fmt: skip
+    return [hits[kind, i] for _, kind, i in page if (kind, i) in hits]
+
+
+def _first_line(text: str) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= TITLE_CHARS else line[: TITLE_CHARS - 1] + "…"
+
+
+def _incident_cameras(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = defaultdict(list)
+    if ids:
+        stmt = select(IncidentCamera.incident_id, IncidentCamera.camera_id).where(IncidentCamera.incident_id.in_(ids))
+        for incident_id, camera_id in session.execute(stmt.order_by(IncidentCamera.camera_id)).all():
+            out[incident_id].append(camera_id)
+    return out
