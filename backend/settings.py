@@ -362,7 +362,6 @@ ENV_VARS: dict[str, str] = {
     **RETENTION_ENV_VARS,
     "METADATA_TOTAL_CAP": "metadata.total_cap",
     "METADATA_SNIPPET_WORDS": "metadata.snippet_words",
-    "METADATA_RANK_WINDOW": "metadata.rank_window",
 }
 QUOTA_LIMIT_PREFIX = "QUOTA_LIMIT_"  # QUOTA_LIMIT_<AGENCY>=N -> quotas.limits.<AGENCY>
 

@@ -183,11 +183,9 @@ def search_p99_ms(n_items: int = 100_000) -> float:
         for mode, flt in _queries(rng, cameras):
             began = time.perf_counter()
             if mode == "search":
-                found += reads.read(search, flt, settings.total_cap, settings.snippet_words, settings.rank_window).total
+                found += reads.read(search, flt, settings.snippet_words).total
             else:
-                found += reads.read(
-                    incident_page, flt, settings.total_cap, settings.snippet_words, settings.rank_window
-                ).total
+                found += reads.read(incident_page, flt, settings.total_cap, settings.snippet_words).total
             times.append((time.perf_counter() - began) * 1000)
         reads.dispose()
         db.dispose()

@@ -22,17 +22,15 @@ from tests.test_backend_core_postgres import _fresh_database, postgres_url  # no
 
 def test_postgres_sql_is_a_bound_simple_tsquery_over_the_gin_indexed_vector() -> None:
     words = search_words("حَرِيق' OR 1=1; --", 200)
-    match = _Match("postgresql", Incident, words, 16)
-    stmt = match.apply(select(Incident.id, match.rank), Incident).order_by(match.order)
-    compiled = stmt.compile(dialect=postgresql.dialect())
+    match = _Match("postgresql", Incident, words)
+    found = match.matches()
+    compiled = select(found.c.id, found.c.score).order_by(found.c.score.desc()).compile(dialect=postgresql.dialect())
     sql = str(compiled)
+    assert "WITH matches AS MATERIALIZED" in sql
     assert "incidents.search_vector @@ to_tsquery('simple'::regconfig, %(query)s::VARCHAR)" in sql
-    assert "ts_rank(incidents.search_vector, to_tsquery('simple'::regconfig, %(query)s::VARCHAR)) DESC" in sql
+    assert "ts_rank(incidents.search_vector, to_tsquery('simple'::regconfig, %(query)s::VARCHAR)) AS score" in sql
     assert compiled.params["query"] == "'حريق':* & 'or':* & '1':*"  # folded words, quoted, prefix, ANDed
-    assert "1=1" not in sql and "--" not in sql
-    scored = match.matches(Incident, ranked=True, floor=5)
-    cte = str(select(scored.c.id).compile(dialect=postgresql.dialect()))
-    assert "WITH incidents_matches AS MATERIALIZED" in cte and "incidents.id >= %(id_1)s" in cte
+    assert "1=1" not in sql and "--" not in sql and not match.best_first
     ddl = postgres_fts_ddl("incidents")
     assert "to_tsvector('simple', search_text)) STORED" in ddl[0] and "USING gin (search_vector)" in ddl[1]
 

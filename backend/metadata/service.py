@@ -108,7 +108,7 @@ class MetadataService:
 
     async def incidents(self, flt: search.SearchFilter) -> IncidentPage:
         s = self.settings
-        return await self._reads.run(search.incident_page, flt, s.total_cap, s.snippet_words, s.rank_window)
+        return await self._reads.run(search.incident_page, flt, s.total_cap, s.snippet_words)
 
     async def incident(self, incident_id: int) -> IncidentOut:
         def one(session: Any) -> IncidentOut:
@@ -134,4 +134,4 @@ class MetadataService:
 
     async def search(self, flt: search.SearchFilter) -> SearchPage:
         s = self.settings
-        return await self._reads.run(search.search, flt, s.total_cap, s.snippet_words, s.rank_window)
+        return await self._reads.run(search.search, flt, s.snippet_words)

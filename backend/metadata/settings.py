@@ -11,15 +11,13 @@ from pydantic import BaseModel, ConfigDict, Field
 class MetadataSettings(BaseModel):
     """Tags, annotations, incidents and their full-text search (``backend.metadata``).
 
-    ``total_cap``: a search's or a filtered incident list's ``total`` is counted exactly up to this many
-    matches and reported as this number above it (counting a huge match set costs more than the page itself).
-    ``rank_window``: with more matches than this, the best matches are picked among the newest this many
-    (ranking is per match; a common word matches tens of thousands of rows).
+    ``total_cap``: the ``total`` of an incident list filtered without words is counted exactly up to this
+    many incidents and reported as this number above it (a text search's total is always exact: it comes
+    with the ranking).
     ``snippet_words``: words of context in a search hit's snippet (around the matches).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     total_cap: int = Field(default=1000, ge=10, le=1_000_000)
-    rank_window: int = Field(default=1000, ge=50, le=1_000_000)
     snippet_words: int = Field(default=16, ge=4, le=64)
