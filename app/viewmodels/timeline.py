@@ -31,6 +31,7 @@ from .playback_texts import range_error_text, session_status_text, source_text
 from .playback_time import DAY_US, HOUR_US, MINUTE_US, US, format_instant
 from .recording_state import duration_text, isolate
 from .timeline_detections import RowDetections, score_text
+from .timeline_selection import TimeSelection
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +115,7 @@ class TimelineViewModel(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(FOLLOW_TICK_MS)
         self._timer.timeout.connect(self._on_follow_tick)
+        self.selection = TimeSelection(lambda: self._range, self)  # the span evidence is made from (Shift+drag, I/O)
 
     # --- state ------------------------------------------------------------------------------------------
     def now_us(self) -> int:
@@ -398,4 +400,5 @@ class TimelineViewModel(QObject):
         self.set_follow_now(False)
         self._generation += 1
         self._rows = []
+        self.selection.clear()
         self.sigRowsChanged.emit()
