@@ -98,7 +98,10 @@ class ExportsApi:
             actual = digest.hexdigest()
             if actual.lower() != info.sha256.lower():
                 raise DownloadError(
-                    0, CHECKSUM_MISMATCH, "the package does not match its SHA-256", "",
+                    0,
+                    CHECKSUM_MISMATCH,
+                    "the package does not match its SHA-256",
+                    "",
                     {"expected": info.sha256, "actual": actual},
                 )
             os.replace(part, dest)

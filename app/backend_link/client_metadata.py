@@ -18,9 +18,9 @@ from backend.api.schemas_metadata import (
     IncidentOut,
     IncidentPage,
     SearchPage,
-    TagList,
     TaggedRangeList,
     TaggedRangeOut,
+    TagList,
     TagOut,
 )
 

@@ -86,7 +86,7 @@ class IncidentsViewModel(QObject):
     ) -> None:
         super().__init__(parent)
         self._backend = backend
-        self._runner = runner
+        self.runner = runner
         self._opener = opener
         self.page_size = page_size
         self.filters = IncidentFilters()
@@ -98,6 +98,8 @@ class IncidentsViewModel(QObject):
         self.searched = False
         self._generation = 0
         self._active = False
+        self.cameras: list[tuple[str, str]] = []  # (GUI id, name) of the XProtect inventory, by name
+        self.tags: list[tuple[int, str, str]] = []  # (id, name, colour) for the tag filter
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
@@ -129,8 +131,31 @@ class IncidentsViewModel(QObject):
             return translate("Incidents", "No incidents match.")
         return translate("Incidents", "{0} of {1} incidents.").format(len(self.items), self.total)
 
-    def camera_names(self, incident: IncidentOut, name_of: Callable[[str], str | None]) -> list[str]:
-        return [name_of(self._backend.xprotect_camera_id(c)) or c for c in incident.camera_ids]
+    def set_cameras(self, cameras: list[tuple[str, str]]) -> None:
+        """The XProtect inventory's cameras (id, name), after each login (the camera filter, the names shown)."""
+        self.cameras = sorted(((str(i), str(n)) for i, n in cameras), key=lambda c: (c[1].casefold(), c[0]))
+        self.sigStateChanged.emit()
+
+    def camera_names(self, incident: IncidentOut) -> list[str]:
+        """The names of the incident's cameras (the backend's id when this server does not list one)."""
+        names = {i.lower(): n for i, n in self.cameras}
+        out = []
+        for backend_id in incident.camera_ids:
+            gui_id = self._backend.xprotect_camera_id(backend_id)
+            out.append(names.get(gui_id.lower(), gui_id))
+        return out
+
+    async def refresh_tags(self) -> bool:
+        """Read the tags for the tag filter."""
+        try:
+            answer = await self._api().tags()
+        except BackendError as exc:
+            self.error = evidence_error_text(exc)
+            self.sigStateChanged.emit()
+            return False
+        self.tags = [(t.id, t.name, t.color) for t in answer.tags]
+        self.sigStateChanged.emit()
+        return True
 
     def time_text(self, incident: IncidentOut) -> str:
         return format_instant(to_us(incident.start))
@@ -147,6 +172,7 @@ class IncidentsViewModel(QObject):
         self._active = active
         if active and self.available and not self.searched and not self.busy:
             self.search()
+            self.runner.spawn(self.refresh_tags(), name="incident-tags")
 
     def set_query(self, text: str) -> None:
         """The search box changed: search after ``DEBOUNCE_MS`` without typing."""
@@ -162,7 +188,7 @@ class IncidentsViewModel(QObject):
     def search(self) -> asyncio.Task[Any] | None:
         if not self.available:
             return None
-        return self._runner.spawn(self.search_async(), name="incident-search")
+        return self.runner.spawn(self.search_async(), name="incident-search")
 
     async def search_async(self) -> bool:
         """The first page for ``filters``; False when it failed or a newer search overtook it."""
@@ -255,4 +281,4 @@ class IncidentsViewModel(QObject):
             self.search()
         data = getattr(event, "data", None) or {}
         if self.current is not None and data.get("id") == self.current.id:
-            self._runner.spawn(self.open_incident(self.current.id), name="incident-reload")
+            self.runner.spawn(self.open_incident(self.current.id), name="incident-reload")

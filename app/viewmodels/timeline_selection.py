@@ -95,7 +95,7 @@ class TimeSelection(QObject):
         return self._span is not None and self._span[0] <= time_us < self._span[1]
 
     def text(self) -> str:
-        """"14:05:10 – 14:06:40 (1 min 30 s)" in local time (date included when it spans days), or ""."""
+        """ "14:05:10 – 14:06:40 (1 min 30 s)" in local time (date included when it spans days), or ""."""
         if self._span is None:
             return ""
         start, end = self._span
