@@ -22,6 +22,7 @@ TOML layout::
     [quotas]                    # backend.quotas.settings.QuotaSettings
     [quotas.limits]             # METRO = 30 (env QUOTA_LIMIT_METRO=30)
     [detection]                 # backend.detection.settings.DetectionSettings (env DETECTION_*)
+    [metadata]                  # backend.metadata.settings.MetadataSettings (env METADATA_*)
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ import keyring.errors
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from backend.detection.settings import DetectionSettings
+from backend.metadata.settings import MetadataSettings
 from backend.quotas.settings import QuotaSettings
 
 log = logging.getLogger(__name__)
@@ -223,6 +225,7 @@ class BackendSettings(_Section):
     playback: PlaybackSettings = PlaybackSettings()
     quotas: QuotaSettings = QuotaSettings()
     detection: DetectionSettings = DetectionSettings()
+    metadata: MetadataSettings = MetadataSettings()
 
     def resolve(self, path: Path | str) -> Path:
         """``path`` itself when absolute, else under ``data_dir``."""
@@ -350,6 +353,8 @@ ENV_VARS: dict[str, str] = {
     "DETECTION_WATCH_LABELS": "detection.watch_labels",
     "DETECTION_LIVE_CAMERAS": "detection.live_cameras",
     "DETECTION_LIVE_FPS": "detection.live_fps",
+    "METADATA_TOTAL_CAP": "metadata.total_cap",
+    "METADATA_SNIPPET_WORDS": "metadata.snippet_words",
 }
 QUOTA_LIMIT_PREFIX = "QUOTA_LIMIT_"  # QUOTA_LIMIT_<AGENCY>=N -> quotas.limits.<AGENCY>
 

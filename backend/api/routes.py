@@ -19,6 +19,7 @@ from backend.api import (
     events_ws,
     health,
     login,
+    metadata,
     metrics,
     milestone,
     playback,
@@ -39,6 +40,7 @@ API_ROUTERS = (
     playback.router,
     quotas.router,
     detections.router,
+    metadata.router,
 )
 
 

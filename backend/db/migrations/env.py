@@ -6,6 +6,7 @@ from __future__ import annotations
 from alembic import context
 
 from backend.db.models import Base
+from backend.db.models_metadata import include_in_autogenerate
 
 config = context.config
 target_metadata = Base.metadata
@@ -21,6 +22,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying them
             compare_type=True,
+            include_object=include_in_autogenerate,  # full-text index objects are not models
         )
         with context.begin_transaction():
             context.run_migrations()
