@@ -90,11 +90,13 @@ def default_components() -> list[ComponentFactory]:
     from backend.playback.component import PlaybackComponent
     from backend.quotas.component import QuotaComponent
     from backend.recording.component import RecordingComponent
+    from backend.storage.clips_component import ClipsComponent
     from backend.storage.component import StorageComponent
 
     return [
         QuotaComponent,
         StorageComponent,
+        ClipsComponent,
         DetectionComponent,
         PlaybackComponent,
         RecordingComponent,

@@ -23,6 +23,7 @@ TOML layout::
     [quotas.limits]             # METRO = 30 (env QUOTA_LIMIT_METRO=30)
     [detection]                 # backend.detection.settings.DetectionSettings (env DETECTION_*)
     [metadata]                  # backend.metadata.settings.MetadataSettings (env METADATA_*)
+    [retention]                 # backend.storage.retention_settings.RetentionSettings (env RETENTION_*)
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from backend.detection.settings import DetectionSettings
 from backend.metadata.settings import MetadataSettings
 from backend.quotas.settings import QuotaSettings
+from backend.storage.retention_settings import ENV_VARS as RETENTION_ENV_VARS
+from backend.storage.retention_settings import RetentionSettings
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +154,7 @@ class StorageSettings(_Section):
     lifecycle_days: LifecycleSettings = LifecycleSettings()
     spool_min_free_mb: int = Field(default=1024, ge=0)
     upload_concurrency: int = Field(default=2, gt=0)
+    s3_object_lock: bool = False  # recordings bucket with S3 object lock: clips' segments get a legal hold
 
 
 class PlaybackSettings(_Section):
@@ -226,6 +230,7 @@ class BackendSettings(_Section):
     quotas: QuotaSettings = QuotaSettings()
     detection: DetectionSettings = DetectionSettings()
     metadata: MetadataSettings = MetadataSettings()
+    retention: RetentionSettings = RetentionSettings()
 
     def resolve(self, path: Path | str) -> Path:
         """``path`` itself when absolute, else under ``data_dir``."""
@@ -309,6 +314,7 @@ ENV_VARS: dict[str, str] = {
     "BACKEND_S3_BUCKET_THUMBNAILS": "storage.buckets.thumbnails",
     "BACKEND_S3_BUCKET_CLIPS": "storage.buckets.clips",
     "BACKEND_SPOOL_MIN_FREE_MB": "storage.spool_min_free_mb",
+    "BACKEND_S3_OBJECT_LOCK": "storage.s3_object_lock",
     "RECORDING_DEFAULT_DURATION": "recording.default_duration",
     "RECORDING_MIN_DURATION": "recording.min_duration",
     "RECORDING_MAX_DURATION": "recording.max_duration",
@@ -355,6 +361,7 @@ ENV_VARS: dict[str, str] = {
     "DETECTION_LIVE_FPS": "detection.live_fps",
     "METADATA_TOTAL_CAP": "metadata.total_cap",
     "METADATA_SNIPPET_WORDS": "metadata.snippet_words",
+    **RETENTION_ENV_VARS,
 }
 QUOTA_LIMIT_PREFIX = "QUOTA_LIMIT_"  # QUOTA_LIMIT_<AGENCY>=N -> quotas.limits.<AGENCY>
 

@@ -109,23 +109,24 @@ def test_health(store: ObjectStore) -> None:
 def test_s3_lifecycle_rules(s3_server: WeedS3Server) -> None:
     store = s3_server.store()
     store.ensure_buckets()
+    # No rule on recordings: the retention job expires them, sparing clips (tests/test_retention_s3.py).
     assert {spec.name: store.lifecycle_days(spec.name) for spec in store.layout.all()} == {
-        "recordings": 90,
+        "recordings": None,
         "exports": 7,
         "thumbnails": 30,
         "clips": None,
     }
     # Configurable: new days replace our rule, and a rule set to "none" is removed.
     changed = s3_server.store(
-        layout=BucketLayout(recordings=BucketSpec("recordings", 14), thumbnails=BucketSpec("thumbnails", None))
+        layout=BucketLayout(exports=BucketSpec("exports", 14), thumbnails=BucketSpec("thumbnails", None))
     )
     changed.ensure_buckets()
-    assert changed.lifecycle_days("recordings") == 14
+    assert changed.lifecycle_days("exports") == 14
     assert changed.lifecycle_days("thumbnails") is None
-    assert changed.lifecycle_days("exports") == 7
+    assert changed.lifecycle_days("recordings") is None
     store.ensure_buckets()  # back to the defaults, idempotent
     store.ensure_buckets()
-    assert store.lifecycle_days("recordings") == 90 and store.lifecycle_days("thumbnails") == 30
+    assert store.lifecycle_days("exports") == 7 and store.lifecycle_days("thumbnails") == 30
 
 
 def test_s3_wrong_credentials(s3_server: WeedS3Server, tmp_path: Path) -> None:
@@ -171,9 +172,9 @@ def test_filesystem_expire_by_rule_only(tmp_path: Path) -> None:
     assert [(o.bucket, o.key) for o in expired] == [("exports", "cam/old.bin")]  # 7-day rule only
     clock.advance(23 * 86_400)  # 31 days after the first puts
     assert {(o.bucket, o.key) for o in store.expire()} == {("thumbnails", "cam/old.bin"), ("exports", "cam/new.bin")}
-    clock.advance(60 * 86_400)  # 91 days
-    assert [(o.bucket, o.key) for o in store.expire()] == [("recordings", "cam/old.bin")]
-    assert store.stat("clips", "cam/old.bin") is not None  # clips never expire
+    clock.advance(60 * 86_400)  # 91 days: recordings are the retention job's (it spares clips), never expire()'s
+    assert store.expire() == []
+    assert store.stat("recordings", "cam/old.bin") is not None and store.stat("clips", "cam/old.bin") is not None
     clock.advance(3650 * 86_400)
     assert store.expire() == []
 

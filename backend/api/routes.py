@@ -15,6 +15,7 @@ from fastapi import Depends, FastAPI
 from backend.api import (
     audit,
     cameras,
+    clips,
     detections,
     events_ws,
     health,
@@ -41,6 +42,7 @@ API_ROUTERS = (
     quotas.router,
     detections.router,
     metadata.router,
+    clips.router,
 )
 
 

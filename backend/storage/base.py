@@ -14,7 +14,7 @@ import abc
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from backend.storage.errors import InvalidObjectKeyError
+from backend.storage.errors import InvalidObjectKeyError, LegalHoldUnsupportedError
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +99,9 @@ class ObjectStore(abc.ABC):
         """Create the layout's buckets if missing and install their lifecycle rules (idempotent).
 
         Rules are ours by id: a bucket whose spec has ``expiry_days=None`` gets our rule removed, other
-        rules an administrator added are kept.
+        rules an administrator added are kept. The recordings bucket never gets an expiry rule (one found is
+        removed): recordings are expired by the backend's retention job (``backend.storage.retention``),
+        which skips the segments clips hold; a store-side rule cannot see clips.
         """
 
     @abc.abstractmethod
@@ -128,6 +130,17 @@ class ObjectStore(abc.ABC):
     @abc.abstractmethod
     def delete(self, bucket: str, key: str) -> None:
         """Delete the object; deleting a missing object is not an error (idempotent, like S3)."""
+
+    def legal_holds_enabled(self, bucket: str) -> bool:
+        """Whether objects of ``bucket`` can carry an S3 legal hold (the bucket has object lock). The default
+        (and the filesystem store): ``False``. May block on the network; raises ``StorageError``."""
+        return False
+
+    def set_legal_hold(self, bucket: str, key: str, on: bool) -> None:
+        """Set (``on``) or lift the legal hold of every version of ``bucket/key``. Raises
+        ``LegalHoldUnsupportedError`` when the bucket has no object lock (the default), ``ObjectNotFoundError``,
+        ``StorageError``."""
+        raise LegalHoldUnsupportedError(bucket)
 
     @abc.abstractmethod
     def health(self) -> tuple[bool, str]:

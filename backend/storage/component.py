@@ -59,6 +59,7 @@ def build_store(settings: BackendSettings, clock) -> ObjectStore:
             secure=st.s3_secure,
             region=st.s3_region or "us-east-1",
             layout=layout,
+            object_lock=st.s3_object_lock,
         )
     return FilesystemStore(settings.resolve(st.root), layout=layout, clock=clock)
 

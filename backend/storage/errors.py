@@ -112,3 +112,29 @@ class SegmentConflictError(StorageError):
             f"لدى الكاميرا {camera_id} بالفعل المقطع {existing_id} الذي يبدأ عند {start_us} ميكروثانية.",
             {"cameraId": camera_id, "startUs": start_us, "existingId": existing_id},
         )
+
+
+class ObjectHeldError(StorageError):
+    """The object store refused to delete an object version because it carries an S3 legal hold (object lock)."""
+
+    code, status = "object_held", 409
+
+    def __init__(self, bucket: str, key: str) -> None:
+        super().__init__(
+            f"The object {bucket}/{key} is under a legal hold and cannot be deleted.",
+            f"الكائن {bucket}/{key} خاضع لحجز قانوني ولا يمكن حذفه.",
+            {"bucket": bucket, "key": key},
+        )
+
+
+class LegalHoldUnsupportedError(StorageError):
+    """Legal holds were asked of a store or bucket without S3 object lock."""
+
+    code, status = "legal_hold_unsupported", 409
+
+    def __init__(self, bucket: str) -> None:
+        super().__init__(
+            f"The bucket {bucket} has no S3 object lock, so its objects cannot carry a legal hold.",
+            f"الحاوية {bucket} لا تدعم قفل الكائنات في S3، لذلك لا يمكن وضع حجز قانوني على كائناتها.",
+            {"bucket": bucket},
+        )

@@ -7,8 +7,9 @@ it works on every filesystem, NTFS included). A put writes ``.<name>.tmp-<random
 renames the metadata, renames the data into place and fsyncs the directory, so a reader sees the old object
 or the new one, never a torn one. :meth:`FilesystemStore.link_file` stores a file that will never change
 again (a closed spool segment) as a hard link instead of a copy when it is on the same filesystem. Lifecycle
-rules are applied by :meth:`FilesystemStore.expire`, which the backend runs periodically; it deletes only
-objects older than their bucket's rule.
+rules are applied by :meth:`FilesystemStore.expire`; it deletes only objects older than their bucket's rule,
+and never touches the recordings bucket: recordings are expired by the retention job
+(``backend.storage.retention``), which spares the segments clips hold (as on S3, see ``backend.storage.s3``).
 """
 
 from __future__ import annotations
@@ -248,14 +249,14 @@ class FilesystemStore(ObjectStore):
         """Apply the lifecycle rules: delete every object older than its bucket's ``expiry_days``.
 
         ``now_s`` is wall time in seconds (default: the store's clock). Age is counted from the object's
-        ``last_modified_us``. Only objects of buckets with a rule are touched; temporary and metadata files
-        are left alone. Returns the objects deleted.
+        ``last_modified_us``. Only objects of buckets with a rule are touched, never the recordings bucket (the
+        retention job's); temporary and metadata files are left alone. Returns the objects deleted.
         """
         now_us = int((self._clock.time() if now_s is None else now_s) * 1_000_000)
         deleted: list[StoredObject] = []
         for spec in self.layout.all():
             bucket_dir = self.root / spec.name
-            if spec.expiry_days is None or not bucket_dir.is_dir():
+            if spec.expiry_days is None or spec is self.layout.recordings or not bucket_dir.is_dir():
                 continue
             cutoff_us = now_us - spec.expiry_days * US_PER_DAY
             for dirpath, dirnames, filenames in os.walk(bucket_dir):

@@ -5,6 +5,19 @@ the bytes sent are hashed on the way and compared with it, and after the PUT a `
 holds that size and metadata before ``put_file`` returns. Lifecycle rules are S3
 bucket lifecycle configurations with one rule of ours (id ``control-room-expiry``, whole bucket). Errors of
 the client are mapped to ``backend.storage.errors``; messages name the endpoint, never the secret key.
+
+The recordings bucket has NO expiry rule, and one found there (ours, from an older version) is removed: an S3
+lifecycle rule deletes by object age alone and cannot see evidence locks, so it would delete the segments a
+clip keeps. Recordings are expired by the backend's retention job instead (``backend.storage.retention``,
+``storage.lifecycle_days.recordings`` days), which skips every segment overlapping a clip of its camera.
+Exports and thumbnails keep their rules.
+
+Object lock (``object_lock=True``, setting ``storage.s3_object_lock``): the recordings bucket is created with
+S3 object lock (which turns versioning on), and clips' segment objects carry a legal hold
+(``set_legal_hold``), so that not even a client deleting by hand can remove them. On a bucket with object lock
+(whoever created it) ``delete`` removes every version of the key, not just a delete marker, so storage is
+really freed; a held version makes it raise ``ObjectHeldError``. Holds are set and lifted per version id (a
+call without one would hit the newest version, which may be a delete marker).
 """
 
 from __future__ import annotations
@@ -29,6 +42,8 @@ from minio.lifecycleconfig import Expiration, LifecycleConfig, Rule
 from backend.storage.base import BucketLayout, BucketSpec, ObjectStore, StoredObject, check_key
 from backend.storage.errors import (
     ChecksumMismatchError,
+    LegalHoldUnsupportedError,
+    ObjectHeldError,
     ObjectNotFoundError,
     StorageError,
     StoreAuthError,
@@ -55,6 +70,7 @@ class S3Store(ObjectStore):
     ``read_timeout_s`` bound each HTTP request (seconds); the client retries a failed request at most
     ``retries`` times before the error reaches the caller (the uploader has its own back-off).
     ``part_size`` (bytes, >= 5 MiB) is the multipart threshold and part size: files up to it go in one PUT.
+    ``object_lock``: create the recordings bucket with S3 object lock (see the module docstring).
     """
 
     def __init__(
@@ -71,6 +87,7 @@ class S3Store(ObjectStore):
         retries: int = 1,
         part_size: int = 16 * 2**20,
         cert_check: bool = True,
+        object_lock: bool = False,
     ) -> None:
         if "://" in endpoint:
             parts = urlsplit(endpoint)
@@ -80,6 +97,8 @@ class S3Store(ObjectStore):
         self.layout = layout or BucketLayout()
         self._where = f"{'https' if secure else 'http'}://{endpoint}"
         self._part_size = part_size
+        self.object_lock = object_lock
+        self._locked: dict[str, bool] = {}  # bucket -> has object lock (asked once per bucket)
         http = urllib3.PoolManager(
             timeout=urllib3.Timeout(connect=connect_timeout_s, read=read_timeout_s),
             maxsize=16,
@@ -126,15 +145,25 @@ class S3Store(ObjectStore):
     # -- interface -------------------------------------------------------------------------------------------
 
     def ensure_buckets(self) -> None:
+        recordings = self.layout.recordings.name
         for spec in self.layout.all():
+            lock = self.object_lock and spec.name == recordings
             if not self._bucket_exists(spec.name):
                 try:
-                    self._call(partial(self._client.make_bucket, spec.name), spec.name)
+                    self._call(partial(self._client.make_bucket, spec.name, object_lock=lock), spec.name)
                 except StorageError:
                     # Another backend may have created it meanwhile; anything else is raised.
                     if not self._bucket_exists(spec.name):
                         raise
-            self._install_rule(spec)
+            self._locked.pop(spec.name, None)
+            if lock and not self.legal_holds_enabled(spec.name):
+                log.warning(
+                    "bucket %s has no S3 object lock (it can only be chosen when a bucket is created): clips are "
+                    "kept by the retention job alone, without legal holds",
+                    spec.name,
+                )
+            # Recordings: no store-side expiry; the retention job expires them, sparing clips (module docstring).
+            self._install_rule(BucketSpec(spec.name, None) if spec.name == recordings else spec)
 
     def _bucket_exists(self, name: str) -> bool:
         return self._call(partial(self._client.bucket_exists, name), name)
@@ -245,10 +274,84 @@ class S3Store(ObjectStore):
 
     def delete(self, bucket: str, key: str) -> None:
         check_key(key)
+        if self.legal_holds_enabled(bucket):
+            for version in self._versions(bucket, key, delete_markers=True):
+                self._remove_version(bucket, key, version)
+            return
         try:
             self._call(lambda: self._client.remove_object(bucket, key), bucket, key)
         except ObjectNotFoundError:
             return
+
+    # -- object lock -----------------------------------------------------------------------------------------
+
+    def legal_holds_enabled(self, bucket: str) -> bool:
+        known = self._locked.get(bucket)
+        if known is not None:
+            return known
+        try:
+            config = self._call(lambda: self._client.get_object_lock_config(bucket), bucket)
+            locked = config is not None
+        except StorageError as exc:
+            cause = exc.__cause__
+            if not (isinstance(cause, S3Error) and "ObjectLockConfiguration" in (cause.code or "")):
+                raise
+            locked = False
+        self._locked[bucket] = locked
+        return locked
+
+    def set_legal_hold(self, bucket: str, key: str, on: bool) -> None:
+        check_key(key)
+        if not self.legal_holds_enabled(bucket):
+            raise LegalHoldUnsupportedError(bucket)
+        versions = self._versions(bucket, key, delete_markers=False)
+        if not versions:
+            raise ObjectNotFoundError(bucket, key)
+        change = self._client.enable_object_legal_hold if on else self._client.disable_object_legal_hold
+        for version in versions:
+            self._call(partial(change, bucket, key, version_id=version), bucket, key)
+
+    def legal_hold(self, bucket: str, key: str) -> bool:
+        """Whether any version of ``bucket/key`` carries a legal hold (``False`` without object lock)."""
+        check_key(key)
+        if not self.legal_holds_enabled(bucket):
+            return False
+        check = self._client.is_object_legal_hold_enabled
+        return any(
+            self._call(partial(check, bucket, key, version_id=v), bucket, key)
+            for v in self._versions(bucket, key, delete_markers=False)
+        )
+
+    def _versions(self, bucket: str, key: str, *, delete_markers: bool) -> list[str]:
+        """Version ids of exactly ``key`` (not keys it prefixes), delete markers included when asked."""
+
+        def listing() -> list[str]:
+            found = self._client.list_objects(bucket, prefix=key, include_version=True)
+            return [
+                o.version_id
+                for o in found
+                if o.object_name == key and o.version_id and (delete_markers or not o.is_delete_marker)
+            ]
+
+        return self._call(listing, bucket, key)
+
+    def _remove_version(self, bucket: str, key: str, version: str) -> None:
+        def remove() -> None:
+            try:
+                self._client.remove_object(bucket, key, version_id=version)
+            except S3Error as exc:
+                if exc.code == "AccessDenied" and self._held(bucket, key, version):
+                    raise ObjectHeldError(bucket, key) from exc
+                if exc.code not in NOT_FOUND_CODES:
+                    raise
+
+        self._call(remove, bucket, key)
+
+    def _held(self, bucket: str, key: str, version: str) -> bool:
+        try:
+            return self._client.is_object_legal_hold_enabled(bucket, key, version_id=version)
+        except (S3Error, MinioException, urllib3.exceptions.HTTPError, OSError):
+            return False
 
     def health(self) -> tuple[bool, str]:
         name = self.layout.recordings.name

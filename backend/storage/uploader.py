@@ -14,6 +14,10 @@ For each segment in state ``local``, oldest first, at most ``concurrency`` at a 
    end of a burst of uploads; after a crash, recovery finishes them, the files being gone already);
 6. ``on_uploaded(row_dict)``.
 
+``on_stored(record)`` (settable attribute, optional) runs in the worker thread right after step 4's commit:
+the clips' legal hold hook (``LegalHolds.hold_uploaded``: a segment uploaded inside a clip's range gets its
+hold at upload). Its failure is logged and never fails the upload.
+
 On failure the row goes back to ``local`` with ``last_upload_error`` and the file stays. Back-off (injected
 clock): store-wide when the store is unreachable or refuses the credentials (one delay for everything,
 doubling from ``initial_backoff_s`` to ``max_backoff_s``, reset by a success), per segment for a failure of
@@ -122,6 +126,7 @@ class Uploader:
         self._lags_s: deque[float] = deque(maxlen=self.policy.lag_samples)
         self._done_garbage: list[int] = []  # garbage rows whose deletions are complete (appended by workers)
         self._done_lock = threading.Lock()  # guards _done_garbage (workers and the loop take from it)
+        self.on_stored: Callable[[SegmentRecord], object] | None = None  # see the module docstring
         self.uploaded_total = 0
         self.failed_total = 0
         self.bytes_uploaded_total = 0
@@ -343,6 +348,11 @@ class Uploader:
             except Exception:
                 log.exception("cannot record the failed upload of segment %d (reset at next start)", segment_id)
             raise
+        if self.on_stored is not None:
+            try:
+                self.on_stored(result)
+            except Exception:
+                log.exception("on_stored hook failed for segment %d", segment_id)
         # Committed: the spool copies may go now. A crash here leaves garbage rows that recovery completes.
         try:
             for rel in spool_files:
