@@ -16,6 +16,7 @@ Synchronous (database and store calls): asyncio callers use ``asyncio.to_thread`
 
 from __future__ import annotations
 
+import builtins
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -195,7 +196,7 @@ class ClipService:
             self.holds.reconcile(record.camera_ids)
         return record
 
-    def segments_of(self, clip_id: int) -> list[SegmentRecord]:
+    def segments_of(self, clip_id: int) -> builtins.list[SegmentRecord]:
         """The segments clip ``clip_id`` holds now (its cameras' segments overlapping its range), by camera and
         time; ``[]`` for an unknown clip."""
         with self._sessions() as s:

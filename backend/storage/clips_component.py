@@ -41,16 +41,6 @@ class ClipsComponent:
         self._failures = metrics.counter(
             "backend_retention_failures_total", "Retention passes that failed or left problems"
         )
-        metrics.gauge_callback(
-            "backend_retention_kept_by_clips_segments",
-            "Segments past retention kept because a clip holds them (last pass)",
-            lambda: float(self.retention.last_report.kept_by_clips if self.retention.last_report else 0),
-        )
-        metrics.gauge_callback(
-            "backend_retention_garbage_pending",
-            "Garbage delete rows still waiting after the last retention pass",
-            lambda: float(self.retention.last_report.garbage_pending if self.retention.last_report else 0),
-        )
         self.retention = RetentionJob(
             storage.index,
             sessions,
@@ -61,6 +51,16 @@ class ClipsComponent:
             holds=self.holds,
             lock=self.clips.lock,
             on_report=self._count,
+        )
+        metrics.gauge_callback(
+            "backend_retention_kept_by_clips_segments",
+            "Segments past retention kept because a clip holds them (last pass)",
+            lambda: float(self.retention.last_report.kept_by_clips if self.retention.last_report else 0),
+        )
+        metrics.gauge_callback(
+            "backend_retention_garbage_pending",
+            "Garbage delete rows still waiting after the last retention pass",
+            lambda: float(self.retention.last_report.garbage_pending if self.retention.last_report else 0),
         )
         storage.uploader.on_stored = self.holds.hold_uploaded
         ctx.health.register("retention", self._health, critical=False)

@@ -316,11 +316,20 @@ class S3Store(ObjectStore):
         check_key(key)
         if not self.legal_holds_enabled(bucket):
             return False
-        check = self._client.is_object_legal_hold_enabled
         return any(
-            self._call(partial(check, bucket, key, version_id=v), bucket, key)
+            self._call(partial(self._hold_of, bucket, key, v), bucket, key)
             for v in self._versions(bucket, key, delete_markers=False)
         )
+
+    def _hold_of(self, bucket: str, key: str, version: str) -> bool:
+        """A version's legal hold status; a version that never had one answers ``NoSuchObjectLegalHold``
+        (SeaweedFS) or ``NoSuchObjectLockConfiguration`` (AWS): not held."""
+        try:
+            return self._client.is_object_legal_hold_enabled(bucket, key, version_id=version)
+        except S3Error as exc:
+            if exc.code in ("NoSuchObjectLegalHold", "NoSuchObjectLockConfiguration"):
+                return False
+            raise
 
     def _versions(self, bucket: str, key: str, *, delete_markers: bool) -> list[str]:
         """Version ids of exactly ``key`` (not keys it prefixes), delete markers included when asked."""
@@ -349,7 +358,7 @@ class S3Store(ObjectStore):
 
     def _held(self, bucket: str, key: str, version: str) -> bool:
         try:
-            return self._client.is_object_legal_hold_enabled(bucket, key, version_id=version)
+            return self._hold_of(bucket, key, version)
         except (S3Error, MinioException, urllib3.exceptions.HTTPError, OSError):
             return False
 
