@@ -43,7 +43,7 @@ def outs(session: Session, ids: list[int]) -> list[IncidentOut]:
         .where(IncidentCamera.incident_id.in_(ids))
         .order_by(Camera.id)
     )
-    for incident_id, camera_id, agency in session.execute(stmt).tuples():
+    for incident_id, camera_id, agency in session.execute(stmt).all():
         cameras[incident_id].append((camera_id, agency))
     tags: dict[int, list[Tag]] = defaultdict(list)
     tag_stmt = (
@@ -52,7 +52,7 @@ def outs(session: Session, ids: list[int]) -> list[IncidentOut]:
         .where(IncidentTag.incident_id.in_(ids))
         .order_by(Tag.category, Tag.name_key)
     )
-    for incident_id, tag in session.execute(tag_stmt).tuples():
+    for incident_id, tag in session.execute(tag_stmt).all():
         tags[incident_id].append(tag)
     return [_out(rows[i], cameras[i], tags[i]) for i in ids if i in rows]
 

@@ -234,6 +234,6 @@ def _incident_cameras(session: Session, ids: list[int]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = defaultdict(list)
     if ids:
         stmt = select(IncidentCamera.incident_id, IncidentCamera.camera_id).where(IncidentCamera.incident_id.in_(ids))
-        for incident_id, camera_id in session.execute(stmt.order_by(IncidentCamera.camera_id)).tuples():
+        for incident_id, camera_id in session.execute(stmt.order_by(IncidentCamera.camera_id)).all():
             out[incident_id].append(camera_id)
     return out

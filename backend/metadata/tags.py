@@ -195,4 +195,4 @@ def list_ranges(session: Session, flt: RangeFilter) -> list[TaggedRangeOut]:
     if flt.start_us is not None:
         stmt = stmt.where(TaggedRange.end_us > flt.start_us)
     stmt = stmt.order_by(TaggedRange.start_us, TaggedRange.id).limit(flt.limit)
-    return [range_out(row, tag) for row, tag in session.execute(stmt).tuples()]
+    return [range_out(row, tag) for row, tag in session.execute(stmt).all()]
