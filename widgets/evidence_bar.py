@@ -34,6 +34,7 @@ class EvidenceBar(QWidget):
         self._timeline = timeline
         self.dialog: Any = None
         self.menu: QMenu | None = None
+        self.confirm: QMessageBox | None = None
         self.selection_label = QLabel(self)
         self.selection_label.setObjectName("muted")
         self.export_button = self._button(self.tr("Export…"), self.open_export)
@@ -115,13 +116,27 @@ class EvidenceBar(QWidget):
         at = note.at_us if note is not None else at_us
         return self._show(AnnotationDialog(self._vm, camera_id, at, text, ident, self.window()))
 
-    def delete_annotation(self, note: Annotation) -> Any:
-        answer = QMessageBox.question(
-            self.window(), self.tr("Delete annotation"), self.tr("Delete this annotation?\n\n{0}").format(note.text)
+    def delete_annotation(self, note: Annotation) -> QMessageBox:
+        """Ask (non-modal) whether to delete ``note``; "Yes" deletes it (``confirm``, its task ``dialog.task``)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Delete annotation"),
+            self.tr("Delete this annotation?\n\n{0}").format(note.text),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self.window(),
         )
-        if answer != QMessageBox.StandardButton.Yes:
-            return None
-        return self._vm.runner.spawn(self._vm.delete_annotation(note.id), name="annotation-delete")
+        box.task = None  # type: ignore[attr-defined]
+
+        def answered(button) -> None:
+            if box.standardButton(button) == QMessageBox.StandardButton.Yes:
+                box.task = self._vm.runner.spawn(  # type: ignore[attr-defined]
+                    self._vm.delete_annotation(note.id), name="annotation-delete"
+                )
+
+        box.buttonClicked.connect(answered)
+        self.confirm = box
+        box.open()
+        return box
 
     # --- context menu and keys --------------------------------------------------------------------------
     def annotation_at(self, row: int, time_us: int) -> Annotation | None:
