@@ -13,6 +13,7 @@ from typing import Any
 
 from backend.api.schemas import API_PREFIX
 from backend.api.schemas_metadata import (
+    MAX_PAGE,
     AnnotationOut,
     AnnotationPage,
     IncidentOut,
@@ -69,7 +70,9 @@ class MetadataApi:
         body = _body(name=name, color=color, category=category)
         return self._client._parse(TagOut, await self._write("POST", "/tags", body))
 
-    async def tagged_ranges(self, camera_id: str, start: datetime, end: datetime, limit: int = 500) -> TaggedRangeList:
+    async def tagged_ranges(
+        self, camera_id: str, start: datetime, end: datetime, limit: int = MAX_PAGE
+    ) -> TaggedRangeList:
         """``GET /tagged-ranges``: the camera's tagged ranges overlapping ``[start, end)``, by start."""
         answer = await self._get("/tagged-ranges", cameraId=camera_id, start=start, end=end, limit=limit)
         return self._client._parse(TaggedRangeList, answer)
@@ -86,7 +89,7 @@ class MetadataApi:
 
     # --- annotations ------------------------------------------------------------------------------------
     async def annotations(
-        self, camera_id: str, start: datetime, end: datetime, limit: int = 200, before_id: int | None = None
+        self, camera_id: str, start: datetime, end: datetime, limit: int = MAX_PAGE, before_id: int | None = None
     ) -> AnnotationPage:
         """``GET /annotations``: the camera's annotations in ``[start, end)``, newest first (``next_before_id``
         continues)."""

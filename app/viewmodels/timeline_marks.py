@@ -143,7 +143,15 @@ class MarksService:
         )
         bars = tuple(
             TaggedRange(
-                r.id, camera_id, to_us(r.start), to_us(r.end), r.tag.id, r.tag.name, r.tag.color, r.created_by, r.note
+                r.id,
+                camera_id,
+                to_us(r.start),
+                to_us(r.end),
+                r.tag.id,
+                r.tag.name,
+                r.tag.color.lower(),
+                r.created_by,
+                r.note,
             )
             for r in ranges.ranges
         )
