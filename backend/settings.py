@@ -22,6 +22,7 @@ TOML layout::
     [quotas]                    # backend.quotas.settings.QuotaSettings
     [quotas.limits]             # METRO = 30 (env QUOTA_LIMIT_METRO=30)
     [detection]                 # backend.detection.settings.DetectionSettings (env DETECTION_*)
+    [exports]                   # backend.exports.settings.ExportSettings (env EXPORTS_*)
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ import keyring.errors
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from backend.detection.settings import DetectionSettings
+from backend.exports.settings import ENV as EXPORTS_ENV
+from backend.exports.settings import ExportSettings
 from backend.quotas.settings import QuotaSettings
 
 log = logging.getLogger(__name__)
@@ -223,6 +226,7 @@ class BackendSettings(_Section):
     playback: PlaybackSettings = PlaybackSettings()
     quotas: QuotaSettings = QuotaSettings()
     detection: DetectionSettings = DetectionSettings()
+    exports: ExportSettings = ExportSettings()
 
     def resolve(self, path: Path | str) -> Path:
         """``path`` itself when absolute, else under ``data_dir``."""
@@ -350,6 +354,7 @@ ENV_VARS: dict[str, str] = {
     "DETECTION_WATCH_LABELS": "detection.watch_labels",
     "DETECTION_LIVE_CAMERAS": "detection.live_cameras",
     "DETECTION_LIVE_FPS": "detection.live_fps",
+    **EXPORTS_ENV,
 }
 QUOTA_LIMIT_PREFIX = "QUOTA_LIMIT_"  # QUOTA_LIMIT_<AGENCY>=N -> quotas.limits.<AGENCY>
 

@@ -437,3 +437,6 @@ class DetectionRun(Base):
     error: Mapped[str | None] = mapped_column(Text)
     started_us: Mapped[int]
     finished_us: Mapped[int]
+
+
+from backend.db import models_exports as _models_exports  # noqa: E402,F401
