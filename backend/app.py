@@ -86,12 +86,20 @@ def default_components() -> list[ComponentFactory]:
     recordings resumed at start-up can reserve their slots. Detection starts after storage (it reads uploaded
     segments from the store)."""
     from backend.detection.component import DetectionComponent
+    from backend.exports.component import ExportComponent
     from backend.playback.component import PlaybackComponent
     from backend.quotas.component import QuotaComponent
     from backend.recording.component import RecordingComponent
     from backend.storage.component import StorageComponent
 
-    return [QuotaComponent, StorageComponent, DetectionComponent, PlaybackComponent, RecordingComponent]
+    return [
+        QuotaComponent,
+        StorageComponent,
+        DetectionComponent,
+        PlaybackComponent,
+        RecordingComponent,
+        ExportComponent,
+    ]
 
 
 def _version() -> str:

@@ -17,6 +17,7 @@ from backend.api import (
     cameras,
     detections,
     events_ws,
+    exports,
     health,
     login,
     metrics,
@@ -39,6 +40,7 @@ API_ROUTERS = (
     playback.router,
     quotas.router,
     detections.router,
+    exports.router,
 )
 
 

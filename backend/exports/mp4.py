@@ -94,7 +94,7 @@ class ExactMp4Writer:
         count = 0
         with av.open(location, options=options or {}) as container:
             stream = container.streams.video[0]
-            tb = stream.time_base
+            tb = stream.time_base or TIME_BASE
             for packet in container.demux(stream):
                 if packet.pts is None or packet.size == 0:
                     continue
@@ -178,7 +178,7 @@ class ExactMp4Writer:
             self.abort()
             return None
         if self._pending is not None:
-            last_us, last = self._pending
+            _, last = self._pending
             last.duration = max(1, _ticks(self._frame_us or US // 15))
             self._out.mux(last)
             self._pending = None
