@@ -1,6 +1,9 @@
 """Face masking of an exported MP4: decode, find faces with CenterFace (``backend.detection.face``), cover
 each with a coarse mosaic, re-encode with libx264.
 
+The covered frame is searched again and whatever is found then is covered too: CenterFace looks at the whole
+picture, and with the real faces gone it may score another face-like patch (a hand) above the threshold.
+
 A face box is grown by ``MARGIN`` on every side and replaced by a mosaic of ``MOSAIC`` cells across its longer
 side (too coarse for a face detector or a person to recognise a face); each frame is also covered with the
 previous frame's boxes, so a face the detector misses for one frame stays covered. The input is the exact
@@ -87,11 +90,16 @@ def mask_faces(
         def flush() -> None:
             nonlocal faces, frames, previous
             found = detector.detect([rgb for rgb, _ in pending])
-            for (rgb, pts), boxes in zip(pending, found, strict=True):
+            covered = []
+            for (rgb, _), boxes in zip(pending, found, strict=True):
                 current = [(b.x1, b.y1, b.x2, b.y2) for b in boxes]
                 faces += len(current)
-                frame = av.VideoFrame.from_ndarray(cover(rgb, current + previous), format="rgb24")
+                covered.append(cover(rgb, current + previous))
                 previous = current
+            for rgb, boxes in zip(covered, detector.detect(covered), strict=True):
+                cover(rgb, [(b.x1, b.y1, b.x2, b.y2) for b in boxes])  # what the covering itself revealed
+            for rgb, pts in zip(covered, [pts for _, pts in pending], strict=True):
+                frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
                 frame = frame.reformat(format="yuv420p")
                 frame.pts, frame.time_base = pts, TIME_BASE
                 for packet in stream.encode(frame):

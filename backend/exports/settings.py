@@ -16,7 +16,8 @@ class ExportSettings(BaseModel):
     lifecycle days, or 7 when the bucket has none); ``cleanup_interval_s``: how often expired packages are
     removed; ``presign_expiry_s``: lifetime of a presigned download URL; ``progress_interval_s``: least time
     between two ``export_progress`` events of one job (status changes are always sent); ``face_confidence``:
-    CenterFace score above which a face is blurred when masking; ``mask_crf``: x264 quality of masked files;
+    CenterFace score above which a face is covered when masking (below the detector's usual 0.5: covering a
+    patch that is not a face costs little, leaving a face uncovered costs much); ``mask_crf``: x264 quality of masked files;
     ``imageserver_timeout_s``: one ImageServer request's time limit when footage comes from XProtect.
     """
 
@@ -29,7 +30,7 @@ class ExportSettings(BaseModel):
     cleanup_interval_s: float = Field(default=3600.0, gt=0)
     presign_expiry_s: int = Field(default=3600, ge=60, le=7 * 86400)
     progress_interval_s: float = Field(default=0.5, ge=0)
-    face_confidence: float = Field(default=0.4, ge=0, le=1)
+    face_confidence: float = Field(default=0.3, ge=0, le=1)
     mask_crf: int = Field(default=20, ge=0, le=51)
     imageserver_timeout_s: float = Field(default=15.0, gt=0)
 
