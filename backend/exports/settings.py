@@ -17,7 +17,8 @@ class ExportSettings(BaseModel):
     removed; ``presign_expiry_s``: lifetime of a presigned download URL; ``progress_interval_s``: least time
     between two ``export_progress`` events of one job (status changes are always sent); ``face_confidence``:
     CenterFace score above which a face is covered when masking (below the detector's usual 0.5: covering a
-    patch that is not a face costs little, leaving a face uncovered costs much); ``mask_crf``: x264 quality of masked files;
+    patch that is not a face costs little, leaving a face uncovered costs much); ``mask_crf``: x264 quality of
+    masked files;
     ``imageserver_timeout_s``: one ImageServer request's time limit when footage comes from XProtect.
     """
 
