@@ -87,6 +87,7 @@ def default_components() -> list[ComponentFactory]:
     segments from the store)."""
     from backend.detection.component import DetectionComponent
     from backend.metadata.component import MetadataComponent
+    from backend.exports.component import ExportComponent
     from backend.playback.component import PlaybackComponent
     from backend.quotas.component import QuotaComponent
     from backend.recording.component import RecordingComponent
@@ -101,6 +102,7 @@ def default_components() -> list[ComponentFactory]:
         PlaybackComponent,
         RecordingComponent,
         MetadataComponent,
+        ExportComponent,
     ]
 
 

@@ -24,6 +24,7 @@ TOML layout::
     [detection]                 # backend.detection.settings.DetectionSettings (env DETECTION_*)
     [metadata]                  # backend.metadata.settings.MetadataSettings (env METADATA_*)
     [retention]                 # backend.storage.retention_settings.RetentionSettings (env RETENTION_*)
+    [exports]                   # backend.exports.settings.ExportSettings (env EXPORTS_*)
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from backend.detection.settings import DetectionSettings
 from backend.metadata.settings import MetadataSettings
+from backend.exports.settings import ENV as EXPORTS_ENV
+from backend.exports.settings import ExportSettings
 from backend.quotas.settings import QuotaSettings
 from backend.storage.retention_settings import ENV_VARS as RETENTION_ENV_VARS
 from backend.storage.retention_settings import RetentionSettings
@@ -231,6 +234,7 @@ class BackendSettings(_Section):
     detection: DetectionSettings = DetectionSettings()
     metadata: MetadataSettings = MetadataSettings()
     retention: RetentionSettings = RetentionSettings()
+    exports: ExportSettings = ExportSettings()
 
     def resolve(self, path: Path | str) -> Path:
         """``path`` itself when absolute, else under ``data_dir``."""
@@ -362,6 +366,7 @@ ENV_VARS: dict[str, str] = {
     "METADATA_TOTAL_CAP": "metadata.total_cap",
     "METADATA_SNIPPET_WORDS": "metadata.snippet_words",
     **RETENTION_ENV_VARS,
+    **EXPORTS_ENV,
 }
 QUOTA_LIMIT_PREFIX = "QUOTA_LIMIT_"  # QUOTA_LIMIT_<AGENCY>=N -> quotas.limits.<AGENCY>
 

@@ -18,6 +18,7 @@ from backend.api import (
     clips,
     detections,
     events_ws,
+    exports,
     health,
     login,
     metadata,
@@ -43,6 +44,7 @@ API_ROUTERS = (
     detections.router,
     metadata.router,
     clips.router,
+    exports.router,
 )
 
 
