@@ -43,9 +43,9 @@ import keyring.errors
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from backend.detection.settings import DetectionSettings
-from backend.metadata.settings import MetadataSettings
 from backend.exports.settings import ENV as EXPORTS_ENV
 from backend.exports.settings import ExportSettings
+from backend.metadata.settings import MetadataSettings
 from backend.quotas.settings import QuotaSettings
 from backend.storage.retention_settings import ENV_VARS as RETENTION_ENV_VARS
 from backend.storage.retention_settings import RetentionSettings
