@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QMessageBox, QPushButton, QSizePolicy, QWidget
 
 from app.viewmodels.evidence import EvidenceViewModel
 from app.viewmodels.timeline_marks import Annotation
@@ -37,6 +37,8 @@ class EvidenceBar(QWidget):
         self.confirm: QMessageBox | None = None
         self.selection_label = QLabel(self)
         self.selection_label.setObjectName("muted")
+        self.selection_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.selection_label.setMinimumWidth(120)
         self.export_button = self._button(self.tr("Export…"), self.open_export)
         self.clip_button = self._button(self.tr("Create clip…"), self.open_clip)
         self.tag_button = self._button(self.tr("Tag range…"), self.open_tag)

@@ -71,6 +71,9 @@ class IncidentsPanel(QWidget):
             combo.activated.connect(self._on_filters)
         self.results = QListWidget(self)
         self.results.setObjectName("incidentResults")
+        self.results.setWordWrap(True)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.results.itemActivated.connect(self._on_activated)
         self.results.itemDoubleClicked.connect(self._on_activated)
         self.summary_label = QLabel(self)
@@ -106,6 +109,8 @@ class IncidentsPanel(QWidget):
 
     def _combo(self, entries: list[tuple[Any, str]], any_text: str) -> QComboBox:
         combo = QComboBox(self)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(8)
         combo.addItem(any_text, None)
         for data, text in entries:
             combo.addItem(text, data)

@@ -31,8 +31,10 @@ from app.viewmodels.timeline import TimelineViewModel
 from .theme import BASE, MUTED, TEXT
 from .timeline_axis import TimeAxisItem
 from .timeline_detections import DetectionLane
+from .timeline_evidence import TimelineEvidence
+from .timeline_inspect import TimelineInspection
 from .timeline_lanes import BANDS, DETECTION_ROW, DETECTIONS, BlocksItem, NamesAxis, NowMarker, Playhead
-from .timeline_marks import ANNOTATION_COLOUR, MARKS_ROW, MarksLane
+from .timeline_marks import ANNOTATION_COLOUR, MarksLane
 from .timeline_selection import SelectionBand, TimelineViewBox
 
 ROW_PX = 54  # height of one camera row
@@ -44,7 +46,7 @@ LANE_KEYS = ("recorded", "gaps", "motion", "sessions")
 HOVER_SLACK_PX = 3  # a detection span this close to the mouse is the one hovered (a short one is a pixel wide)
 
 
-class TimelineWidget(QWidget):
+class TimelineWidget(TimelineInspection, TimelineEvidence, QWidget):
     """See the module docstring. ``zone`` (QTimeZone) overrides the workstation's time zone (tests).
 
     ``sigContextMenu(object time_us, int row, QPoint screen)``: a right click (row -1: under the rows).
@@ -155,47 +157,6 @@ class TimelineWidget(QWidget):
         """1 (the camera's bands), the marks lane (with a backend) and ``DETECTION_ROW`` per detections sub-row."""
         sub_rows = self._detections[row].sub_rows if 0 <= row < len(self._detections) else 0
         return 1.0 + self.marks_height + sub_rows * DETECTION_ROW
-
-    @property
-    def marks_height(self) -> float:
-        """``MARKS_ROW`` while annotations and tags are shown (a usable backend), else 0."""
-        return MARKS_ROW if self.marks_vm is not None and self.marks_vm.available else 0.0
-
-    def set_marks(self, marks) -> None:
-        """Show ``marks`` (a ``TimelineMarks``): a marks lane under each camera's bands."""
-        self.marks_vm = marks
-        marks.sigChanged.connect(self._on_marks)
-        self._on_marks(-1)
-
-    def marks_lane(self, row: int) -> MarksLane:
-        return self._marks[row]
-
-    # --- inspection (tests, diagnostics) ----------------------------------------------------------------
-    def drawn(self, row: int, lane: str) -> list[tuple[int, int, str]]:
-        """What ``row``'s ``lane`` (recorded, gaps, motion, sessions) drew: ``(start_us, end_us, key)``."""
-        return self._rows[row][lane].blocks
-
-    def lane_item(self, row: int, lane: str) -> BlocksItem:
-        return self._rows[row][lane]
-
-    def drawn_detections(self, row: int, label: str) -> list[tuple[int, int, str]]:
-        """The spans ``row``'s sub-row of class ``label`` drew: ``(start_us, end_us, label)`` ([] when none)."""
-        return self._detections[row].drawn(label) if 0 <= row < len(self._detections) else []
-
-    def detection_item(self, row: int, label: str) -> BlocksItem:
-        return self._detections[row].item(label)
-
-    def detection_labels(self, row: int) -> list[str]:
-        """The class sub-rows of ``row``, top to bottom."""
-        return self._detections[row].labels if 0 <= row < len(self._detections) else []
-
-    def detection_text(self, row: int) -> str:
-        """The detections' error drawn in ``row``'s detections lane ("" when none)."""
-        return self._detections[row].error_text if 0 <= row < len(self._detections) else ""
-
-    def row_text(self, row: int) -> str:
-        """The message drawn over ``row`` ("" when none)."""
-        return self._texts[row].toPlainText() if self._texts[row].isVisible() else ""
 
     def visible_x(self) -> tuple[float, float]:
         (x0, x1), _ = self.view.viewRange()
@@ -381,29 +342,6 @@ class TimelineWidget(QWidget):
     def _on_clicked(self, x: float, _y: float) -> None:
         self._vm.selection.clear()
         self._vm.request_seek(self.time_of(x))
-
-    def _on_selecting(self, x0: float, x1: float, _finished: bool) -> None:
-        self._vm.selection.set_span(self.time_of(x0), self.time_of(x1))
-
-    def _on_context_menu(self, x: float, y: float, screen: QPoint) -> None:
-        self.sigContextMenu.emit(self.time_of(x), self.row_at(y), screen)
-
-    def _on_selection(self) -> None:
-        span = self._vm.selection.span_us
-        shown = (self.x_of(span[0]), self.x_of(span[1])) if span is not None else None
-        self.selection_band.set_span(shown, self._total, self._vm.selection.text())
-
-    def _on_marks(self, row: int) -> None:
-        """A row's annotations or tagged ranges arrived (-1: all, or the lane appeared / went)."""
-        vm = self.marks_vm
-        if vm is None:
-            return
-        indices = range(len(self._marks)) if row < 0 else [row]
-        for index in indices:
-            if 0 <= index < len(self._marks):
-                self._marks[index].draw(vm.row_marks(index) if vm.available else None)
-        if row < 0:
-            self._layout()
 
     def _on_playhead_dragged(self) -> None:
         if not self._drag_timer.isActive():
