@@ -149,7 +149,9 @@ class TagRangeDialog(EvidenceDialog):
         self.tag_combo = QComboBox(self)
         self.tag_combo.setEditable(True)
         self.tag_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.tag_combo.lineEdit().setPlaceholderText(self.tr("Choose a tag or type a new one"))
+        editor = self.tag_combo.lineEdit()
+        if editor is not None:
+            editor.setPlaceholderText(self.tr("Choose a tag or type a new one"))
         self.colour_combo = QComboBox(self)
         for colour in TAG_COLOURS:
             self.colour_combo.addItem(colour, colour)

@@ -4,6 +4,7 @@ the ``TimelineMarks`` (annotations and tagged ranges) while the backend is usabl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QPoint
@@ -21,6 +22,10 @@ class TimelineEvidence:
     marks_vm: Any
     selection_band: Any
     sigContextMenu: Any
+    x_of: Callable[[float], float]
+    time_of: Callable[[float], int]
+    row_at: Callable[[float], int]
+    _layout: Callable[[], None]
 
     @property
     def marks_height(self) -> float:
