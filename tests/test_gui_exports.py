@@ -14,6 +14,7 @@ import json
 import zipfile
 
 import pytest
+from PySide6.QtCore import QLocale
 
 from app.backend_link.options import BackendOptions
 from app.viewmodels.playback_time import US
@@ -50,6 +51,16 @@ def test_export_from_the_selection_downloads_a_verified_package(simulator, make_
         assert not await dialog.start()
         assert plain(dialog.status_label.text()) == "An export may hold at most 1 cameras; 2 were asked for."
         dialog.close()
+        previous = QLocale()
+        QLocale.setDefault(QLocale(QLocale.Language.Arabic))  # the operator's language: the backend's Arabic text
+        try:
+            dialog = bar.open_export()
+            dialog.reason_edit.setText("Police request 2291")
+            assert not await dialog.start()
+            assert plain(dialog.status_label.text()) == "يمكن أن يضم التصدير 1 كاميرا على الأكثر، وقد طُلبت 2."
+            dialog.close()
+        finally:
+            QLocale.setDefault(previous)
 
         # One camera: the export runs to completion.
         assert rt.vm.view_recordings([camera_id(0)], at_us=start)
