@@ -74,7 +74,8 @@ class TimelineViewModel(QObject):
     operator chose a range: sources are opened for it), ``sigVisibleChanged()`` (visible span set
     by the view-model: follow, new range), ``sigPlayheadChanged()``, ``sigNowChanged()``,
     ``sigSeekRequested(object time_us)`` (the operator clicked or dragged), ``sigFollowNowChanged(bool)``,
-    ``sigErrorChanged(str)`` (a refused range; "" when cleared).
+    ``sigErrorChanged(str)`` (a refused range; "" when cleared). ``selection``: the ``TimeSelection`` evidence is
+    made from (Shift+drag, I / O; cleared when the rows go).
     """
 
     sigRowsChanged = Signal()
