@@ -6,6 +6,7 @@ Subcommands:
   simulator  an XProtect-compatible server with synthetic cameras, for demos and tests
   demo       simulator + operator application logged into it, with the wall filled
   users      manage the backend's users (add, passwd, set, list)
+  verify-export  check an evidence export package against its manifest
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import argparse
 import multiprocessing
 import sys
 
-COMMANDS = ("gui", "backend", "simulator", "demo", "users")
+COMMANDS = ("gui", "backend", "simulator", "demo", "users", "verify-export")
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -31,6 +32,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     simulator = sub.add_parser("simulator", help="run the XProtect-compatible simulator")
     demo = sub.add_parser("demo", help="run the simulator and the operator application together")
     users = sub.add_parser("users", help="manage the backend's users")
+    verify = sub.add_parser("verify-export", help="check an evidence export package against its manifest")
     if command in (None, "gui", "demo"):
         from app.cli import add_demo_arguments, add_gui_arguments
 
@@ -44,6 +46,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         from backend.auth.cli import add_users_arguments
 
         add_users_arguments(users)
+    if command in (None, "verify-export"):
+        from backend.exports.cli import add_verify_arguments
+
+        add_verify_arguments(verify)
     if command in (None, "simulator"):
         from simulator.cli import add_simulator_arguments
 
@@ -67,6 +73,10 @@ def main(argv: list[str] | None = None) -> int:
         from backend.cli import run_backend
 
         return run_backend(args)
+    if args.command == "verify-export":
+        from backend.exports.cli import run_verify
+
+        return run_verify(args)
     if args.command == "users":
         from backend.auth.cli import run_users
 

@@ -86,6 +86,7 @@ def default_components() -> list[ComponentFactory]:
     recordings resumed at start-up can reserve their slots. Detection starts after storage (it reads uploaded
     segments from the store)."""
     from backend.detection.component import DetectionComponent
+    from backend.exports.component import ExportComponent
     from backend.metadata.component import MetadataComponent
     from backend.playback.component import PlaybackComponent
     from backend.quotas.component import QuotaComponent
@@ -101,6 +102,7 @@ def default_components() -> list[ComponentFactory]:
         PlaybackComponent,
         RecordingComponent,
         MetadataComponent,
+        ExportComponent,
     ]
 
 

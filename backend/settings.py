@@ -22,8 +22,9 @@ TOML layout::
     [quotas]                    # backend.quotas.settings.QuotaSettings
     [quotas.limits]             # METRO = 30 (env QUOTA_LIMIT_METRO=30)
     [detection]                 # backend.detection.settings.DetectionSettings (env DETECTION_*)
-    [retention]                 # backend.storage.retention_settings.RetentionSettings (env RETENTION_*)
     [metadata]                  # backend.metadata.settings.MetadataSettings (env METADATA_*)
+    [retention]                 # backend.storage.retention_settings.RetentionSettings (env RETENTION_*)
+    [exports]                   # backend.exports.settings.ExportSettings (env EXPORTS_*)
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ import keyring.errors
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from backend.detection.settings import DetectionSettings
+from backend.exports.settings import ENV as EXPORTS_ENV
+from backend.exports.settings import ExportSettings
 from backend.metadata.settings import MetadataSettings
 from backend.quotas.settings import QuotaSettings
 from backend.storage.retention_settings import ENV_VARS as RETENTION_ENV_VARS
@@ -229,8 +232,9 @@ class BackendSettings(_Section):
     playback: PlaybackSettings = PlaybackSettings()
     quotas: QuotaSettings = QuotaSettings()
     detection: DetectionSettings = DetectionSettings()
-    retention: RetentionSettings = RetentionSettings()
     metadata: MetadataSettings = MetadataSettings()
+    retention: RetentionSettings = RetentionSettings()
+    exports: ExportSettings = ExportSettings()
 
     def resolve(self, path: Path | str) -> Path:
         """``path`` itself when absolute, else under ``data_dir``."""
@@ -359,9 +363,10 @@ ENV_VARS: dict[str, str] = {
     "DETECTION_WATCH_LABELS": "detection.watch_labels",
     "DETECTION_LIVE_CAMERAS": "detection.live_cameras",
     "DETECTION_LIVE_FPS": "detection.live_fps",
-    **RETENTION_ENV_VARS,
     "METADATA_TOTAL_CAP": "metadata.total_cap",
     "METADATA_SNIPPET_WORDS": "metadata.snippet_words",
+    **RETENTION_ENV_VARS,
+    **EXPORTS_ENV,
 }
 QUOTA_LIMIT_PREFIX = "QUOTA_LIMIT_"  # QUOTA_LIMIT_<AGENCY>=N -> quotas.limits.<AGENCY>
 

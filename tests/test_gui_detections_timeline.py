@@ -51,6 +51,7 @@ from widgets.detection_style import FALLBACK_COLOURS, detection_colour
 from widgets.shell import create_main_window
 from widgets.timeline import TimelineWidget
 from widgets.timeline_lanes import DETECTION_ROW
+from widgets.timeline_marks import MARKS_ROW
 
 pytestmark = pytest.mark.gui
 make_runtime = support.make_runtime
@@ -343,7 +344,7 @@ def test_the_detections_lane_jumps_and_boxes_with_the_real_backend(simulator, ma
         assert timeline.drawn_detections(0, "car") == [(c, c + US, "car")]
         assert timeline.drawn_detections(1, "face") == [(b, b + US, "face")]  # b2 - b < 1 s of minimum length
         assert timeline.drawn_detections(1, "person") == [(b, b + US, "person")]
-        assert timeline.row_top(1) == pytest.approx(1 + 2 * DETECTION_ROW)
+        assert timeline.row_top(1) == pytest.approx(1 + MARKS_ROW + 2 * DETECTION_ROW)  # marks lane: backend
         recorded = timeline.drawn(0, "recorded")
         assert any(s <= a and c < e for s, e, _k in recorded)
         vm.timeline.ensure_visible(a)

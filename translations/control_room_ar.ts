@@ -94,6 +94,29 @@
     </message>
 </context>
 <context>
+    <name>AnnotationDialog</name>
+    <message>
+        <source>Add annotation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit annotation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What happens here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AuditLogDialog</name>
     <message>
         <source>Audit log</source>
@@ -369,6 +392,29 @@
     </message>
 </context>
 <context>
+    <name>ClipDialog</name>
+    <message>
+        <source>Create clip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why this footage must be kept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A clip needs a title.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DetectionCards</name>
     <message>
         <source>No picture</source>
@@ -534,6 +580,356 @@
     </message>
 </context>
 <context>
+    <name>Evidence</name>
+    <message>
+        <source>Select a time range on the timeline first (Shift+drag).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An annotation needs a text.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Annotation added.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Annotation changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Annotation deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Range tagged on {0} camera(s).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clip “{0}” kept ({1} segments).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Incident “{0}” created.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This needs the backend, which is not connected.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backend does not answer; try again in a moment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The backend does not know this camera yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0}, {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag: {0} (by {1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EvidenceBar</name>
+    <message>
+        <source>Export…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create clip…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag range…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New incident…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Selection: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In point set; press O at the end of the range.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shift+drag on the timeline (or I / O) to select a range.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete annotation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete this annotation?
+
+{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add annotation here…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit annotation…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear selection</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EvidenceDialog</name>
+    <message>
+        <source>Cameras</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Range</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Export evidence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cameras</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Range</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why this footage is exported (required)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Blur faces (slower: the video is re-encoded)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Start export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save package…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the export package</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ZIP package (*.zip)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Downloading… {0} of {1} MB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved to {0}; its SHA-256 matches the export&apos;s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ExportJob</name>
+    <message>
+        <source>Waiting to start…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Completed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expired: the package was removed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The export is not complete yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The downloaded package does not match its SHA-256; it was discarded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>IncidentDialog</name>
+    <message>
+        <source>New incident</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User name (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assignee</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An incident needs a title.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Incidents</name>
+    <message>
+        <source>Low</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Medium</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Investigating</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No incidents match.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} of {1} incidents.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>IncidentsPanel</name>
+    <message>
+        <source>Search incidents (any words, English or Arabic)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Any severity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Any camera</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Any tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Load more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Incident</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open in player</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assignee</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} · from {1} · cameras: {2} · by {3}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>Log in to XProtect</source>
@@ -665,6 +1061,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Incidents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Wall</source>
         <translation type="unfinished"></translation>
     </message>
@@ -718,6 +1118,10 @@
     </message>
     <message>
         <source>Search what the backend&apos;s detectors found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search and edit incidents ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1326,6 +1730,29 @@
     </message>
 </context>
 <context>
+    <name>TagRangeDialog</name>
+    <message>
+        <source>Tag range</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a tag or type a new one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Colour of a new tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a tag or type a new one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>TaskRunner</name>
     <message>
         <source>An internal error occurred: {0}</source>
@@ -1384,6 +1811,13 @@
     </message>
     <message>
         <source>the connection to the recording server was lost</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TimeSelection</name>
+    <message>
+        <source>{0} – {1} ({2})</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1487,6 +1921,10 @@
 </context>
 <context>
     <name>TimelineWidget</name>
+    <message>
+        <source>Notes and tags</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Detections</source>
         <translation type="unfinished"></translation>

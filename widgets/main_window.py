@@ -32,6 +32,7 @@ from app.viewmodels import Layout, MainViewModel
 from .admin_menu import AdminMenu
 from .camera_tree import CameraTreePanel
 from .detection_search import DetectionSearchPanel
+from .incidents_panel import IncidentsPanel
 from .login_dialog import LoginDialog
 from .notifications import ToastStack
 from .playback_panel import PlaybackPanel
@@ -79,7 +80,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Control Room — Live"))
         self.resize(1600, 900)
         self.wall = VideoWall(vm.wall, self)
-        self.playback_panel = PlaybackPanel(vm.playback, self)
+        self.playback_panel = PlaybackPanel(vm.playback, self, evidence=vm.evidence)
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.wall)
         self.pages.addWidget(self.playback_panel)
@@ -111,6 +112,14 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(rec_dock, self.detection_dock)  # a tab beside Recording while it is shown
         self.detection_dock.visibilityChanged.connect(self.detection_panel.grid.schedule_visible)  # tab changes
         self.detection_dock.hide()
+        self.incidents_panel = IncidentsPanel(vm.incidents, self)
+        self.incidents_dock = QDockWidget(self.tr("Incidents"), self)
+        self.incidents_dock.setObjectName("incidentsDock")
+        self.incidents_dock.setFeatures(self.detection_dock.features())
+        self.incidents_dock.setWidget(self.incidents_panel)
+        self.tabifyDockWidget(self.detection_dock, self.incidents_dock)  # a tab beside Detections
+        self.incidents_dock.hide()
+        self._incidents_wanted = False
         self._detections_wanted = False  # the operator's choice, restored when the backend is usable again
         self._hiding_detections = False
         self.recording_marks = WallRecordingMarks(self.wall, vm.wall, vm.recording)
@@ -125,6 +134,8 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         vm.detection_search.sigStateChanged.connect(self._sync_detections)
         self._sync_detections()
+        vm.incidents.sigStateChanged.connect(self._sync_incidents)
+        self._sync_incidents()
         self.admin_menu = AdminMenu(vm.admin, self)  # hidden unless the backend user may administer
         vm.backend_status.sigChanged.connect(self._on_backend_status)
         vm.sigConnectionChanged.connect(self._on_connection)
@@ -187,6 +198,11 @@ class MainWindow(QMainWindow):
         self.detections_action.setShortcut(QKeySequence("Ctrl+D"))
         self.detections_action.toggled.connect(self._on_detections_toggled)
         bar.addAction(self.detections_action)
+        self.incidents_action = self.incidents_dock.toggleViewAction()
+        self.incidents_action.setText(self.tr("Incidents"))
+        self.incidents_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.incidents_action.toggled.connect(self._on_incidents_toggled)
+        bar.addAction(self.incidents_action)
         self._sync_layout_actions()
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
 
@@ -242,6 +258,32 @@ class MainWindow(QMainWindow):
             self._hiding_detections = False
         elif available and self._detections_wanted and self.detection_dock.isHidden():
             self.detection_dock.show()
+
+    def _on_incidents_toggled(self, shown: bool) -> None:
+        if not self._hiding_detections:
+            self._incidents_wanted = shown
+        self._vm.incidents.set_active(shown)
+        if shown:
+            QTimer.singleShot(0, self._raise_incidents)
+
+    def _raise_incidents(self) -> None:
+        if not self.incidents_dock.isHidden():
+            self.incidents_dock.raise_()
+            self.resizeDocks([self.incidents_dock], [DETECTIONS_WIDTH], Qt.Orientation.Horizontal)
+            self.incidents_panel.search_edit.setFocus()
+
+    def _sync_incidents(self) -> None:
+        """Like the detections panel: only for a usable backend and a user who may view."""
+        available = self._vm.incidents.available
+        self.incidents_action.setEnabled(available)
+        shortcut = self.incidents_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        self.incidents_action.setToolTip(self.tr("Search and edit incidents ({0})").format(shortcut))
+        if not available and not self.incidents_dock.isHidden():
+            self._hiding_detections = True
+            self.incidents_dock.hide()
+            self._hiding_detections = False
+        elif available and self._incidents_wanted and self.incidents_dock.isHidden():
+            self.incidents_dock.show()
 
     def _sync_layout_actions(self) -> None:
         self.layout_actions[self._vm.wall.layout].setChecked(True)

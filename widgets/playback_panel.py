@@ -18,6 +18,7 @@ from app.viewmodels.playback import PlaybackViewModel
 from app.viewmodels.playback_channel import PlaybackChannel
 from app.viewmodels.recording_state import isolate
 
+from .evidence_bar import EvidenceBar
 from .player import PlayerWidget
 from .theme import BORDER, PANEL
 from .timeline import TimelineWidget
@@ -58,9 +59,10 @@ class ElidedLabel(QLabel):
 
 
 class PlaybackPanel(QWidget):
-    """See the module docstring. ``player`` (PlayerWidget), ``timeline`` (TimelineWidget), ``range_bar``."""
+    """See the module docstring. ``player`` (PlayerWidget), ``timeline`` (TimelineWidget), ``range_bar``,
+    ``evidence_bar`` (EvidenceBar for ``evidence``, an EvidenceViewModel; None without one)."""
 
-    def __init__(self, vm: PlaybackViewModel, parent: QWidget | None = None, zone=None) -> None:
+    def __init__(self, vm: PlaybackViewModel, parent: QWidget | None = None, zone=None, evidence=None) -> None:
         super().__init__(parent)
         self._vm = vm
         self._statuses: dict[int, str] = {}
@@ -95,6 +97,10 @@ class PlaybackPanel(QWidget):
         top.addSpacing(16)
         top.addWidget(self.legend, 1)
         lower.addLayout(top)
+        # The selection's line and buttons, the timeline's context menu, I / O / A (with a backend).
+        self.evidence_bar = EvidenceBar(evidence, self.timeline, box) if evidence is not None else None
+        if self.evidence_bar is not None:
+            lower.addWidget(self.evidence_bar)
         # Many cameras, each with its detection classes, make a tall timeline: it scrolls instead of squeezing
         # the player (at most TIMELINE_SHARE of the panel's height).
         self.timeline_scroll = QScrollArea(box)
@@ -185,5 +191,9 @@ class PlaybackPanel(QWidget):
 
     # --- keyboard ---------------------------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if not self.player.handle_key(event):
-            super().keyPressEvent(event)
+        if self.player.handle_key(event):
+            return
+        if self.evidence_bar is not None and self.evidence_bar.handle_key(event):
+            event.accept()
+            return
+        super().keyPressEvent(event)

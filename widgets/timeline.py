@@ -19,17 +19,23 @@ import bisect
 import math
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QCursor, QFont
 from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
 
 from app.viewmodels.playback_lanes import CameraLanes
+from app.viewmodels.playback_time import format_instant
+from app.viewmodels.recording_state import isolate
 from app.viewmodels.timeline import TimelineViewModel
 
 from .theme import BASE, MUTED, TEXT
 from .timeline_axis import TimeAxisItem
 from .timeline_detections import DetectionLane
+from .timeline_evidence import TimelineEvidence
+from .timeline_inspect import TimelineInspection
 from .timeline_lanes import BANDS, DETECTION_ROW, DETECTIONS, BlocksItem, NamesAxis, NowMarker, Playhead
+from .timeline_marks import ANNOTATION_COLOUR, MarksLane
+from .timeline_selection import SelectionBand, TimelineViewBox
 
 ROW_PX = 54  # height of one camera row
 AXIS_PX = 30
@@ -40,28 +46,13 @@ LANE_KEYS = ("recorded", "gaps", "motion", "sessions")
 HOVER_SLACK_PX = 3  # a detection span this close to the mouse is the one hovered (a short one is a pixel wide)
 
 
-class TimelineViewBox(pg.ViewBox):
-    """A ViewBox that pans and zooms X only, has no context menu and reports plain left clicks."""
+class TimelineWidget(TimelineInspection, TimelineEvidence, QWidget):
+    """See the module docstring. ``zone`` (QTimeZone) overrides the workstation's time zone (tests).
 
-    sigClicked = Signal(float, float)  # view x, y
+    ``sigContextMenu(object time_us, int row, QPoint screen)``: a right click (row -1: under the rows).
+    """
 
-    def __init__(self) -> None:
-        super().__init__(enableMenu=False)
-        self.setMouseEnabled(x=True, y=False)
-        self.setMouseMode(pg.ViewBox.PanMode)
-        self.invertY(True)
-
-    def mouseClickEvent(self, ev) -> None:
-        if ev.button() == Qt.MouseButton.LeftButton:
-            ev.accept()
-            point = self.mapSceneToView(ev.scenePos())
-            self.sigClicked.emit(point.x(), point.y())
-        else:
-            ev.ignore()
-
-
-class TimelineWidget(QWidget):
-    """See the module docstring. ``zone`` (QTimeZone) overrides the workstation's time zone (tests)."""
+    sigContextMenu = Signal(object, int, QPoint)
 
     def __init__(self, vm: TimelineViewModel, parent: QWidget | None = None, zone=None) -> None:
         super().__init__(parent)
@@ -72,6 +63,8 @@ class TimelineWidget(QWidget):
         self._rows: list[dict[str, BlocksItem]] = []
         self._texts: list[pg.TextItem] = []
         self._detections: list[DetectionLane] = []  # per row: its detections lane
+        self._marks: list[MarksLane] = []  # per row: annotations and tagged ranges (with a backend)
+        self.marks_vm = None  # app.viewmodels.timeline_marks.TimelineMarks, see set_marks
         self._separators: list[pg.InfiniteLine] = []
         self._tops: list[float] = []  # view y of each row's top
         self._total = 1.0
@@ -97,6 +90,10 @@ class TimelineWidget(QWidget):
         self.view.addItem(self.now_line, ignoreBounds=True)
         self.view.addItem(self.playhead, ignoreBounds=True)
         self.playhead.setVisible(False)
+        self.selection_band = SelectionBand()
+        self.view.addItem(self.selection_band, ignoreBounds=True)
+        self.view.addItem(self.selection_band.label, ignoreBounds=True)
+        self.selection_band.set_span(None, 1.0)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
@@ -105,6 +102,9 @@ class TimelineWidget(QWidget):
         self._drag_timer.setInterval(DRAG_SEEK_MS)
         self._drag_timer.timeout.connect(self._seek_to_playhead)
         self.view.sigClicked.connect(self._on_clicked)
+        self.view.sigSelecting.connect(self._on_selecting)
+        self.view.sigContextMenu.connect(self._on_context_menu)
+        vm.selection.sigChanged.connect(self._on_selection)
         self.view.sigXRangeChanged.connect(lambda *_args: self._place_texts())
         self.view.sigRangeChangedManually.connect(self._on_view_changed)
         self.playhead.sigDragged.connect(self._on_playhead_dragged)
@@ -143,7 +143,9 @@ class TimelineWidget(QWidget):
         if lane == DETECTIONS:
             labels = self.detection_labels(row)
             index = labels.index(label) if label is not None else 0
-            return top + 1.0 + (index + 0.5) * DETECTION_ROW
+            return top + 1.0 + self.marks_height + (index + 0.5) * DETECTION_ROW
+        if lane in ("marks", "tags") and 0 <= row < len(self._marks):
+            return self._marks[row].marker_y if lane == "marks" else self._marks[row].bar_y
         band_top, band_bottom = BANDS["recorded" if lane == "gaps" else lane]
         return top + (band_top + band_bottom) / 2
 
@@ -152,36 +154,9 @@ class TimelineWidget(QWidget):
         return self._tops[row] if 0 <= row < len(self._tops) else float(row)
 
     def row_height(self, row: int) -> float:
-        """1 (the camera's bands) plus ``DETECTION_ROW`` per detections sub-row."""
+        """1 (the camera's bands), the marks lane (with a backend) and ``DETECTION_ROW`` per detections sub-row."""
         sub_rows = self._detections[row].sub_rows if 0 <= row < len(self._detections) else 0
-        return 1.0 + sub_rows * DETECTION_ROW
-
-    # --- inspection (tests, diagnostics) ----------------------------------------------------------------
-    def drawn(self, row: int, lane: str) -> list[tuple[int, int, str]]:
-        """What ``row``'s ``lane`` (recorded, gaps, motion, sessions) drew: ``(start_us, end_us, key)``."""
-        return self._rows[row][lane].blocks
-
-    def lane_item(self, row: int, lane: str) -> BlocksItem:
-        return self._rows[row][lane]
-
-    def drawn_detections(self, row: int, label: str) -> list[tuple[int, int, str]]:
-        """The spans ``row``'s sub-row of class ``label`` drew: ``(start_us, end_us, label)`` ([] when none)."""
-        return self._detections[row].drawn(label) if 0 <= row < len(self._detections) else []
-
-    def detection_item(self, row: int, label: str) -> BlocksItem:
-        return self._detections[row].item(label)
-
-    def detection_labels(self, row: int) -> list[str]:
-        """The class sub-rows of ``row``, top to bottom."""
-        return self._detections[row].labels if 0 <= row < len(self._detections) else []
-
-    def detection_text(self, row: int) -> str:
-        """The detections' error drawn in ``row``'s detections lane ("" when none)."""
-        return self._detections[row].error_text if 0 <= row < len(self._detections) else ""
-
-    def row_text(self, row: int) -> str:
-        """The message drawn over ``row`` ("" when none)."""
-        return self._texts[row].toPlainText() if self._texts[row].isVisible() else ""
+        return 1.0 + self.marks_height + sub_rows * DETECTION_ROW
 
     def visible_x(self) -> tuple[float, float]:
         (x0, x1), _ = self.view.viewRange()
@@ -194,6 +169,9 @@ class TimelineWidget(QWidget):
                 self.view.removeItem(item)
         for lane in self._detections:
             lane.remove()
+        for marks in self._marks:
+            marks.remove()
+        self._marks = []
         for item in self._texts + [lane.note for lane in self._detections] + self._separators:
             self.view.removeItem(item)
         self._rows, self._texts, self._detections, self._separators = [], [], [], []
@@ -210,6 +188,7 @@ class TimelineWidget(QWidget):
             self._rows.append(items)
             self._texts.append(self._text_item(9.0))
             self._detections.append(DetectionLane(self.view, index, self._origin_us, self._text_item(8.5)))
+            self._marks.append(MarksLane(self.view, index, self._origin_us, self.font()))
             if index > 0:
                 line = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen(QColor("#2a3039"), width=1))
                 line.setZValue(5)
@@ -245,7 +224,11 @@ class TimelineWidget(QWidget):
                 item.set_top(y)
             name = row.name if len(row.name) <= 22 else row.name[:21] + "…"
             names.append((y + sum(BANDS["recorded"]) / 2, name, None))
-            names += self._detections[index].place(y + 1.0, self.tr("Detections"))
+            marks = self.marks_height
+            if marks:
+                self._marks[index].place(y + 1.0)
+                names.append((y + 1.0 + marks / 2, self.tr("Notes and tags"), ANNOTATION_COLOUR))
+            names += self._detections[index].place(y + 1.0 + marks, self.tr("Detections"))
             if index > 0:
                 self._separators[index - 1].setValue(y)
             y += self.row_height(index)
@@ -254,6 +237,7 @@ class TimelineWidget(QWidget):
         self.view.setLimits(yMin=0, yMax=self._total)
         self.view.setYRange(0, self._total, padding=0)
         self.plot.setFixedHeight(AXIS_PX + 12 + round(ROW_PX * self._total))
+        self._on_selection()
         self._place_texts()
 
     def _on_lanes(self, row: int) -> None:
@@ -312,6 +296,9 @@ class TimelineWidget(QWidget):
                     item.set_origin(start)
             for lane in self._detections:
                 lane.set_origin(start)
+            for marks in self._marks:
+                marks.set_origin(start)
+            self._on_selection()
             self._on_playhead()
             self._on_now()
         span = (end - start) / 1e6
@@ -342,7 +329,7 @@ class TimelineWidget(QWidget):
         for index, text in enumerate(self._texts):
             text.setPos((x0 + x1) / 2, self.row_top(index) + sum(BANDS["recorded"]) / 2)
         for index, lane in enumerate(self._detections):
-            lane.note.setPos((x0 + x1) / 2, self.row_top(index) + 1.0 + 0.5 * DETECTION_ROW)
+            lane.note.setPos((x0 + x1) / 2, self.row_top(index) + 1.0 + self.marks_height + 0.5 * DETECTION_ROW)
 
     # --- operator -> view-model -------------------------------------------------------------------------
     def _on_view_changed(self, *_args) -> None:
@@ -353,6 +340,7 @@ class TimelineWidget(QWidget):
         self._vm.set_visible(self.time_of(x0), self.time_of(x1))
 
     def _on_clicked(self, x: float, _y: float) -> None:
+        self._vm.selection.clear()
         self._vm.request_seek(self.time_of(x))
 
     def _on_playhead_dragged(self) -> None:
@@ -377,7 +365,14 @@ class TimelineWidget(QWidget):
         sub-row of the detections lane, that class's detections there."""
         row = self.row_at(y)
         time_us = self.time_of(x)
-        sub = math.floor((y - self.row_top(row) - 1.0) / DETECTION_ROW) if row >= 0 else -1
+        marks = self.marks_height
+        x0, x1 = self.visible_x()
+        slack_us = round(HOVER_SLACK_PX * 2 * (x1 - x0) / max(1.0, self.view.width()) * 1e6)
+        if row >= 0 and marks and 0 <= y - self.row_top(row) - 1.0 < marks and self.marks_vm is not None:
+            text = self.marks_vm.hover_text(row, time_us, slack_us)
+            self.last_tooltip = "\n".join(t for t in (isolate(format_instant(time_us)), text) if t)
+            return self.last_tooltip
+        sub = math.floor((y - self.row_top(row) - 1.0 - marks) / DETECTION_ROW) if row >= 0 else -1
         labels = self.detection_labels(row)
         if 0 <= sub < len(labels):
             x0, x1 = self.visible_x()

@@ -34,6 +34,7 @@ SESSION_COLOURS = {"running": "#ff6b6b", "done": "#b4474b"}
 # Vertical bands inside a camera row of height 1 (y grows downwards: the view is inverted).
 BANDS = {"recorded": (0.10, 0.56), "motion": (0.62, 0.74), "sessions": (0.80, 0.92)}
 DETECTIONS = "detections"
+TAGS = "tags"  # tagged-range bars of the marks lane: the key is the tag's colour (#RRGGBB)
 DETECTION_ROW = 0.36  # height of one class sub-row, in camera rows (under the row's own bands)
 DETECTION_BAND = (0.16, 0.84)  # the spans' band inside a class sub-row (fractions of DETECTION_ROW)
 
@@ -48,6 +49,8 @@ def colour_of(lane: str, key: str) -> str:
         return SESSION_COLOURS.get(key, SESSION_COLOURS["done"])
     if lane == DETECTIONS:
         return detection_colour(key)
+    if lane == TAGS:
+        return key if QColor(key).isValid() else "#808080"
     return MOTION_COLOUR
 
 

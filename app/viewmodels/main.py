@@ -23,6 +23,8 @@ from .backend_status import BackendStatusViewModel
 from .camera_tree import CameraFilterProxy, CameraTreeModel
 from .detection_search import DetectionSearchViewModel
 from .detections import DetectionsService
+from .evidence import EvidenceViewModel
+from .incidents import IncidentsViewModel
 from .layouts import Layout
 from .login import LoginViewModel, SessionFactory, default_session_factory
 from .playback import PlaybackViewModel
@@ -47,7 +49,9 @@ class MainViewModel(QObject):
     (RecordingViewModel), ``playback`` (PlaybackViewModel: timeline and player of the cameras "View recordings"
     opened; their wall tiles pause their live streams meanwhile), ``admin`` (AdminViewModel: the administration
     pages the backend user may open), ``detection_search`` (DetectionSearchViewModel: the detections search
-    panel; opening a result calls ``open_detection``). Signals: ``sigConnectionChanged()``
+    panel; opening a result calls ``open_detection``), ``evidence`` (EvidenceViewModel: the timeline's
+    selection, annotations, tags, clips, exports and new incidents), ``incidents`` (IncidentsViewModel: the
+    incidents panel; opening one in the player calls ``open_incident``). Signals: ``sigConnectionChanged()``
     (``connection_text``, ``connected``), ``sigLiveCountChanged(int live, int assigned)`` (relayed from the
     wall).
     """
@@ -129,6 +133,11 @@ class MainViewModel(QObject):
             self.backend, self.runner, opener=self.open_detection, clock=clock, parent=self
         )
         self.detection_search.sigNotice.connect(self.notifier.info)
+        self.evidence = EvidenceViewModel(self.backend, self.playback, self.runner, parent=self)
+        self.evidence.sigNotice.connect(self.notifier.info)
+        self.evidence.sigError.connect(self.notifier.error)
+        self.incidents = IncidentsViewModel(self.backend, self.runner, opener=self.open_incident, parent=self)
+        self.evidence.sigIncidentCreated.connect(lambda _id: self.incidents.search())
         self._set_connection(self.tr("Not connected"))
 
     @property
@@ -158,6 +167,7 @@ class MainViewModel(QObject):
         # The stream opener reads login.session at open time; the session identifies the account for the backend.
         self.tree.set_inventory(inventory)
         self.detection_search.set_cameras([(cam.id, cam.name) for cam in inventory.cameras])
+        self.incidents.set_cameras([(cam.id, cam.name) for cam in inventory.cameras])
         first = self.wall.assigned_count == 0
         self.wall.set_source(self._open_live, inventory)
         if first and self._restore_wall:
@@ -250,6 +260,10 @@ class MainViewModel(QObject):
             playback.timeline.ensure_visible(at_us)
             return True
         return self.view_recordings([camera.id], at_us=at_us)
+
+    def open_incident(self, camera_ids: list[str], at_us: int) -> bool:
+        """Play an incident's cameras (GUI ids) at its start ``at_us`` (``view_recordings``)."""
+        return self.view_recordings(camera_ids, at_us=at_us)
 
     def view_wall_recordings(self) -> bool:
         """View the recordings of every camera on the wall, played in sync (see ``view_recordings``)."""

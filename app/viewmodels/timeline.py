@@ -31,6 +31,7 @@ from .playback_texts import range_error_text, session_status_text, source_text
 from .playback_time import DAY_US, HOUR_US, MINUTE_US, US, format_instant
 from .recording_state import duration_text, isolate
 from .timeline_detections import RowDetections, score_text
+from .timeline_selection import TimeSelection
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,8 @@ class TimelineViewModel(QObject):
     operator chose a range: sources are opened for it), ``sigVisibleChanged()`` (visible span set
     by the view-model: follow, new range), ``sigPlayheadChanged()``, ``sigNowChanged()``,
     ``sigSeekRequested(object time_us)`` (the operator clicked or dragged), ``sigFollowNowChanged(bool)``,
-    ``sigErrorChanged(str)`` (a refused range; "" when cleared).
+    ``sigErrorChanged(str)`` (a refused range; "" when cleared). ``selection``: the ``TimeSelection`` evidence is
+    made from (Shift+drag, I / O; cleared when the rows go).
     """
 
     sigRowsChanged = Signal()
@@ -114,6 +116,7 @@ class TimelineViewModel(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(FOLLOW_TICK_MS)
         self._timer.timeout.connect(self._on_follow_tick)
+        self.selection = TimeSelection(lambda: self._range, self)  # the span evidence is made from (Shift+drag, I/O)
 
     # --- state ------------------------------------------------------------------------------------------
     def now_us(self) -> int:
@@ -398,4 +401,5 @@ class TimelineViewModel(QObject):
         self.set_follow_now(False)
         self._generation += 1
         self._rows = []
+        self.selection.clear()
         self.sigRowsChanged.emit()

@@ -18,6 +18,7 @@ from backend.api import (
     clips,
     detections,
     events_ws,
+    exports,
     health,
     login,
     metadata,
@@ -41,8 +42,9 @@ API_ROUTERS = (
     playback.router,
     quotas.router,
     detections.router,
-    clips.router,
     metadata.router,
+    clips.router,
+    exports.router,
 )
 
 
