@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from backend.db.models import Camera
+from backend.metadata.component import MetadataComponent
 from backend.playback.component import PlaybackComponent
 from backend.playback.ranges import iso_z
 from backend.storage.clips_component import ClipsComponent
@@ -43,7 +44,7 @@ def api(make_backend, backend_settings_factory, tmp_path) -> Api:
         retention={"first_pass_delay_s": 1e6},  # passes are run by the test
         detection={"enabled": False},
     )
-    components = [StorageComponent, ClipsComponent, PlaybackComponent]
+    components = [StorageComponent, ClipsComponent, PlaybackComponent, MetadataComponent]
     harness = Api(make_backend(settings, clock=clock, components=components), clock)
     harness.log_in("admin", ADMIN_PASSWORD)
     for name, (role, password) in USERS.items():
@@ -113,17 +114,29 @@ def test_clip_routes_permissions_errors_events_and_audit(api: Api) -> None:
 
 
 def test_listing_and_retention_of_a_running_backend(api: Api) -> None:
+    body = {k: v for k, v in _body().items() if k != "reason"} | {"description": "barrier hit at gate 3"}
+    made = api.as_("sam", "POST", "/api/v1/metadata/incidents", json=body)
+    assert made.status_code == 201, made.text
+    incident = made.json()
     ids = []
     for i in range(3):
         body = _body(cameraIds=[CAM_A], start=iso_z(T0_US + i * 60 * S_US), end=iso_z(T0_US + (i * 60 + 1) * S_US))
-        r = api.as_("sam", "POST", CLIPS, json=body | {"title": f"clip {i}", "incidentId": 7 if i else None})
+        r = api.as_(
+            "sam", "POST", CLIPS, json=body | {"title": f"clip {i}", "incidentId": incident["id"] if i else None}
+        )
         assert r.status_code == 201, r.text
         ids.append(r.json()["id"])
+    # The incident lists the clips made for it; a clip for an incident that does not exist is refused.
+    again = api.as_("olga", "GET", f"/api/v1/metadata/incidents/{incident['id']}").json()
+    assert again["clipIds"] == ids[1:] and again["exportIds"] == []
+    bilingual(api.as_("sam", "POST", CLIPS, json=_body(incidentId=incident["id"] + 100)), 404, "incident_not_found")
     page = api.as_("olga", "GET", CLIPS, params={"limit": 2}).json()  # operators read
     assert [c["id"] for c in page["clips"]] == [ids[2], ids[1]] and page["nextBeforeCreated"]
     rest = api.as_("olga", "GET", CLIPS, params={"limit": 2, "beforeCreated": page["nextBeforeCreated"]}).json()
     assert [c["id"] for c in rest["clips"]] == [ids[0]] and rest["nextBeforeCreated"] is None
-    assert [c["id"] for c in api.as_("olga", "GET", CLIPS, params={"incidentId": 7}).json()["clips"]] == ids[:0:-1]
+    assert [
+        c["id"] for c in api.as_("olga", "GET", CLIPS, params={"incidentId": incident["id"]}).json()["clips"]
+    ] == ids[:0:-1]
     assert api.as_("olga", "GET", CLIPS, params={"cameraId": CAM_B}).json()["clips"] == []
     window = {"start": iso_z(T0_US + 100 * S_US), "end": iso_z(T0_US + 200 * S_US)}
     assert [c["id"] for c in api.as_("olga", "GET", CLIPS, params=window).json()["clips"]] == [ids[2]]

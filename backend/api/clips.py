@@ -23,6 +23,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from backend.api.audit_middleware import audit_note
 from backend.api.auth import require_permission
 from backend.api.deps import Caller, error_responses
+from backend.api.incident_links import require_incident
 from backend.api.schemas_exports import DEFAULT_PAGE, MAX_PAGE, ClipCreate, ClipOut, ClipPage
 from backend.auth.permissions import EXPORT
 from backend.errors import BilingualError
@@ -140,6 +141,7 @@ async def create_clip(body: ClipCreate, request: Request, clips: Clips, caller: 
     if end_us <= start_us:
         raise BadClipRangeError(start_us, end_us)
     cameras = list(dict.fromkeys(body.camera_ids))
+    await require_incident(request, body.incident_id)
     await _check_footage(request, cameras, start_us, end_us)
     record = await asyncio.to_thread(
         clips.create,
