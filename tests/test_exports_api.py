@@ -32,13 +32,12 @@ from backend.db.models import Camera
 from backend.db.models_exports import Export
 from backend.exports.component import ExportComponent
 from backend.playback.ranges import iso_z
+from backend.settings import load_settings
 from backend.storage.component import StorageComponent
 from media.stamp import read_stamp
 from tests.backend_fixtures import _flatten, wait_until
 from tests.playback_support import T0_MS, write_recording
 from tests.test_exports_media import NO_FACE_MODEL
-
-from backend.settings import load_settings
 
 EXPORTS = "/api/v1/storage/exports"
 CAM_INDEX = 5  # stamp camera index of the plain camera's footage
@@ -218,7 +217,7 @@ def test_export_package_holds_exact_frames_verifies_and_is_audited(site):
                  "downloaded", "verified"):  # fmt: skip
         assert f"export.{step}" in actions, step
     assert "POST /api/v1/storage/exports/{export_id}/verify" in actions
-    system = [r for r in site.audit(export_id) if r.action == "export.packaged"][0]
+    system = next(r for r in site.audit(export_id) if r.action == "export.packaged")
     assert system.actor_kind == "system" and system.detail["manifestSha256"] == done["manifestSha256"]
     created = site.app.state.auth.audit.search(AuditQuery(action="POST /api/v1/storage/exports", limit=50))
     assert any(r.detail.get("exportId") == export_id and r.detail.get("reason") for r in created)
@@ -303,8 +302,7 @@ def test_expired_export_answers_410_and_cleanup_removes_it(site):
         answer = site.get(f"{EXPORTS}/{export_id}/{route}")
         assert answer.status_code == 410 and answer.json()["error"]["code"] == "export_expired"
     service = site.app.state.exports
-    future = __import__("asyncio").run_coroutine_threadsafe(service.cleanup_expired(), service_loop(site))
-    assert future.result(30) >= 1
+    assert site.client.portal.call(service.cleanup_expired) >= 1  # type: ignore[union-attr]
     assert not stored.exists()
     assert site.get(f"{EXPORTS}/{export_id}").json()["status"] == "expired"
     assert "export.expired" in [r.action for r in site.audit(export_id)]
@@ -315,7 +313,3 @@ def test_expired_export_answers_410_and_cleanup_removes_it(site):
     assert site.delete(f"{EXPORTS}/{second}").status_code == 204
     assert not (site.exports_dir / second).exists() or not any((site.exports_dir / second).iterdir())
     assert site.get(f"{EXPORTS}/{second}/file").status_code == 410
-
-
-def service_loop(site: Site):
-    return site.client.portal.call(__import__("asyncio").get_running_loop)  # type: ignore[union-attr]
