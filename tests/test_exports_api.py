@@ -163,9 +163,15 @@ def body(cameras: list[str], start_ms: int, end_ms: int, **extra: Any) -> dict:
     }
 
 
-def decoded_stamps(data: bytes) -> list[int]:
+def decoded_stamps(data: bytes, camera: int | None = None) -> list[int]:
+    """The stamp times (ms UTC) of every frame decoded from an MP4's bytes (of ``camera`` when given)."""
+    out = []
     with av.open(io.BytesIO(data)) as container:
-        return [read_stamp(f.to_ndarray(format="rgb24")).timestamp_ms for f in container.decode(video=0)]
+        for frame in container.decode(video=0):
+            stamp = read_stamp(frame.to_ndarray(format="rgb24"))
+            assert stamp is not None and (camera is None or stamp.camera_index == camera)
+            out.append(stamp.timestamp_ms)
+    return out
 
 
 def test_export_package_holds_exact_frames_verifies_and_is_audited(site):
