@@ -142,13 +142,10 @@ def make_package(tmp_path: Path) -> tuple[Path, str]:
     for name, payload in (("01-a.mp4", b"\x00" * 5000 + b"first"), ("02-b.mp4", bytes(range(256)) * 40)):
         (tmp_path / name).write_bytes(payload)
         files.append((name, tmp_path / name))
-    manifest = manifest_bytes(
-        {
-            "exportId": "x",
-            "files": [{"name": n, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for n, p in files],
-        }
-    )
-    package = write_package(tmp_path / "pkg.zip", files, manifest)
+    listed = [{"name": n, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for n, p in files]
+    manifest = manifest_bytes({"exportId": "x", "files": listed})
+    package = write_package(tmp_path / "pkg.zip", files, lambda digests: manifest)
+    assert package.members == {e["name"]: e["sha256"] for e in listed}
     assert package.sha256 == hashlib.sha256(package.path.read_bytes()).hexdigest()
     assert package.size_bytes == package.path.stat().st_size
     with zipfile.ZipFile(package.path) as archive:
