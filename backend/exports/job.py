@@ -33,6 +33,7 @@ from backend.playback.milestone_source import MilestoneSource
 from backend.playback.ranges import iso_z
 from backend.storage.base import ObjectStore
 from backend.storage.errors import StorageError
+from backend.storage.filesystem import FilesystemStore
 from milestone.clock import Clock
 
 from .errors import (
@@ -111,6 +112,16 @@ async def plan_cameras(deps: JobDeps, camera_ids: list[str], lo: int, hi: int) -
             plan.notes.append(note)
         plans.append(plan)
     return plans
+
+
+def _store_package(store: ObjectStore, bucket: str, key: str, path: Path, sha256: str) -> None:
+    """Put the (fsync'ed) package into the store: a hard link on the filesystem store when it is on the same
+    filesystem (no second copy of the bytes; still read once and checked against ``sha256``), else a copy."""
+    if isinstance(store, FilesystemStore):
+        linked = store.link_file(bucket, key, path, content_type="application/zip", sha256=sha256)
+        if linked is not None:
+            return
+    store.put_file(bucket, key, path, content_type="application/zip", sha256=sha256)
 
 
 def _file_name(index: int, name: str) -> str:
@@ -197,16 +208,17 @@ class ExportJob:
                 continue
             await audit_step(
                 deps, rec, "export.camera_copied", cameraId=plan.camera.id, file=result.path.name,
-                frames=result.frames, sha256=result.sha256, sources=sources,
+                frames=result.frames, sizeBytes=result.size_bytes, sources=sources,
+                first=iso_z(result.first_us), end=iso_z(result.end_us),
             )  # fmt: skip
-            path, size, digest, frames = result.path, result.size_bytes, result.sha256, result.frames
+            path, size, frames = result.path, result.size_bytes, result.frames
             if rec.mask_faces:
                 self._progress(self._progress_now(), f"camera {n}/{len(with_footage)}: masking faces")
                 masked = await self._mask(result)
-                path, size, digest, frames = masked.path, masked.size_bytes, masked.sha256, masked.frames
+                path, size, frames = masked.path, masked.size_bytes, masked.frames
                 await audit_step(
                     deps, rec, "export.faces_masked", cameraId=plan.camera.id, file=path.name, faces=masked.faces,
-                    sha256=digest, sourceSha256=result.sha256,
+                    sha256=masked.sha256, frames=frames,
                 )  # fmt: skip
             members.append((path.name, path))
             files.append(
@@ -219,7 +231,7 @@ class ExportJob:
                     "end": iso_z(result.end_us),
                     "frames": frames,
                     "sizeBytes": size,
-                    "sha256": digest,
+                    "sha256": "",  # filled in while the file is copied into the ZIP
                     "masked": rec.mask_faces,
                     "parts": [
                         {"source": x.source, "start": iso_z(x.lo_us), "end": iso_z(x.hi_us)} for x in plan.pieces
@@ -262,7 +274,7 @@ class ExportJob:
                 sources.append(piece.source)
                 self._done_us += piece.hi_us - piece.lo_us
                 self._advance(phase)
-            return await asyncio.to_thread(writer.close), sources
+            return await asyncio.to_thread(lambda: writer.close(digest=False)), sources
         except BaseException:
             await asyncio.to_thread(writer.abort)
             raise
@@ -285,30 +297,35 @@ class ExportJob:
         self._progress(0.95, "packaging")
         created_us = deps.now_us()
         by_camera = {f["cameraId"]: f["name"] for f in files}
-        manifest = manifest_bytes(
-            {
-                "exportId": rec.id,
-                "createdAt": iso_z(created_us),
-                "backendVersion": deps.version,
-                "operator": rec.created_by,
-                "reason": rec.reason,
-                "incidentId": rec.incident_id,
-                "range": {"start": iso_z(rec.start_us), "end": iso_z(rec.end_us)},
-                "maskFaces": rec.mask_faces,
-                "cameras": [
-                    {
-                        "id": p.camera.id,
-                        "name": p.camera.name,
-                        "nameAr": p.name_ar,
-                        "agency": p.agency,
-                        "file": by_camera.get(p.camera.id),
-                        "notes": p.notes,
-                    }
-                    for p in plans
-                ],
-                "files": files,
-            }
-        )
+
+        def manifest(digests: dict[str, str]) -> bytes:
+            for entry in files:
+                entry["sha256"] = digests[entry["name"]]
+            return manifest_bytes(
+                {
+                    "exportId": rec.id,
+                    "createdAt": iso_z(created_us),
+                    "backendVersion": deps.version,
+                    "operator": rec.created_by,
+                    "reason": rec.reason,
+                    "incidentId": rec.incident_id,
+                    "range": {"start": iso_z(rec.start_us), "end": iso_z(rec.end_us)},
+                    "maskFaces": rec.mask_faces,
+                    "cameras": [
+                        {
+                            "id": p.camera.id,
+                            "name": p.camera.name,
+                            "nameAr": p.name_ar,
+                            "agency": p.agency,
+                            "file": by_camera.get(p.camera.id),
+                            "notes": p.notes,
+                        }
+                        for p in plans
+                    ],
+                    "files": files,
+                }
+            )
+
         zip_path = self.work / f"export-{rec.id}.zip"
         package = await asyncio.to_thread(write_package, zip_path, members, manifest, should_stop=self.stop.is_set)
         await audit_step(
@@ -321,9 +338,7 @@ class ExportJob:
             raise Stopped()
         bucket, key = deps.store.layout.exports.name, f"{rec.id}/export-{rec.id}.zip"
         try:
-            await asyncio.to_thread(
-                deps.store.put_file, bucket, key, zip_path, content_type="application/zip", sha256=package.sha256
-            )
+            await asyncio.to_thread(_store_package, deps.store, bucket, key, zip_path, package.sha256)
         except StorageError as exc:
             raise PackageStoreError(exc.message) from exc
         await audit_step(deps, rec, "export.stored", bucket=bucket, key=key, sha256=package.sha256)

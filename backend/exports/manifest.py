@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import struct
 import zipfile
 from collections.abc import Callable, Iterable
@@ -63,41 +64,52 @@ class _HashingSink:
 
 @dataclass(frozen=True, slots=True)
 class Package:
-    """A written ZIP: path, size and SHA-256 hex, and the manifest's SHA-256 hex."""
+    """A written ZIP: path, size and SHA-256 hex, the manifest's bytes and SHA-256 hex, and each member's
+    SHA-256 hex (hashed while it was copied into the ZIP)."""
 
     path: Path
     size_bytes: int
     sha256: str
+    manifest: bytes
     manifest_sha256: str
+    members: dict[str, str]
 
 
 def write_package(
     path: Path,
     members: Iterable[tuple[str, Path]],
-    manifest: bytes,
+    manifest: Callable[[dict[str, str]], bytes],
     *,
     on_bytes: Callable[[int], None] = lambda n: None,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> Package:
-    """Write the ZIP at ``path``: each ``(name, file)`` of ``members`` then ``manifest.json``. ``on_bytes(n)``
-    is told of every chunk copied; ``should_stop()`` (polled per chunk) True raises ``InterruptedError``.
-    Blocking; the caller removes ``path`` on failure."""
+    """Write the ZIP at ``path``: each ``(name, file)`` of ``members``, then ``manifest.json`` made by
+    ``manifest(digests)`` from the members' SHA-256 (name -> hex, computed during the copy: each file is read
+    once). The file is fsync'ed before returning (durable: the filesystem store may hard-link it).
+    ``on_bytes(n)`` is told of every chunk copied; ``should_stop()`` (polled per chunk) True raises
+    ``InterruptedError``. Blocking; the caller removes ``path`` on failure."""
+    digests: dict[str, str] = {}
     with path.open("wb") as raw:
         sink = _HashingSink(raw)
         with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:  # type: ignore[call-overload]
             for name, source in members:
                 info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_STORED
+                member = hashlib.sha256()
                 with source.open("rb") as src, archive.open(info, "w", force_zip64=True) as dst:
                     while chunk := src.read(CHUNK):
                         if should_stop():
                             raise InterruptedError("stopped")
+                        member.update(chunk)
                         dst.write(chunk)
                         on_bytes(len(chunk))
+                digests[name] = member.hexdigest()
+            content = manifest(dict(digests))
             info = zipfile.ZipInfo(MANIFEST_NAME, date_time=(1980, 1, 1, 0, 0, 0))
-            archive.writestr(info, manifest, compress_type=zipfile.ZIP_STORED)
+            archive.writestr(info, content, compress_type=zipfile.ZIP_STORED)
         raw.flush()
-    return Package(path, sink.size, sink.digest.hexdigest(), hashlib.sha256(manifest).hexdigest())
+        os.fsync(raw.fileno())
+    return Package(path, sink.size, sink.digest.hexdigest(), content, hashlib.sha256(content).hexdigest(), digests)
 
 
 # -- verification ------------------------------------------------------------------------------------------

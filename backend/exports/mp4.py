@@ -40,7 +40,8 @@ class Stopped(Exception):
 @dataclass(frozen=True, slots=True)
 class Mp4Result:
     """A finished file: ``frames`` presented (pre-roll excluded), wall times of the first frame and of the last
-    frame plus one frame duration (UTC µs), size and SHA-256 hex of the bytes."""
+    frame plus one frame duration (UTC µs), size and SHA-256 hex of the bytes ("" when not asked for: the
+    package writer hashes the file while copying it into the ZIP)."""
 
     path: Path
     frames: int
@@ -95,13 +96,15 @@ class ExactMp4Writer:
         with av.open(location, options=options or {}) as container:
             stream = container.streams.video[0]
             tb = stream.time_base or TIME_BASE
+            num, den = tb.numerator * US, tb.denominator  # integer math: Fraction per packet is slow
+            half = den // 2
             for packet in container.demux(stream):
                 if packet.pts is None or packet.size == 0:
                     continue
                 if self._should_stop():
                     raise Stopped()
                 count += 1
-                time_us = base_us + round(packet.pts * tb * US)
+                time_us = base_us + (packet.pts * num + half) // den
                 if time_us >= self.end_us:
                     break
                 self._feed(time_us, bool(packet.is_keyframe), packet, stream)
@@ -172,8 +175,9 @@ class ExactMp4Writer:
         packet.stream = self._stream
         self._pending = (time_us, packet)
 
-    def close(self) -> Mp4Result | None:
-        """Finish the file; returns it, or None when no frame of the range was found (no file then)."""
+    def close(self, *, digest: bool = True) -> Mp4Result | None:
+        """Finish the file; returns it, or None when no frame of the range was found (no file then). With
+        ``digest`` False the SHA-256 is left empty (saves reading the file once more)."""
         if self._out is None or self._origin_us is None:
             self.abort()
             return None
@@ -185,17 +189,18 @@ class ExactMp4Writer:
         self._out.close()
         self._out = None
         assert self._last_us is not None
-        digest = hashlib.sha256()
-        with self.path.open("rb") as fh:
-            while chunk := fh.read(1 << 20):
-                digest.update(chunk)
+        hasher = hashlib.sha256()
+        if digest:
+            with self.path.open("rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    hasher.update(chunk)
         return Mp4Result(
             self.path,
             self.frames,
             self._origin_us,
             self._last_us + (self._frame_us or US // 15),
             self.path.stat().st_size,
-            digest.hexdigest(),
+            hasher.hexdigest() if digest else "",
             self.width,
             self.height,
         )
