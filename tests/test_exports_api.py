@@ -31,6 +31,7 @@ from backend.auth.audit import AuditQuery
 from backend.db.models import Camera
 from backend.db.models_exports import Export
 from backend.exports.component import ExportComponent
+from backend.metadata.component import MetadataComponent
 from backend.playback.ranges import iso_z
 from backend.settings import load_settings
 from backend.storage.component import StorageComponent
@@ -130,7 +131,7 @@ def site(tmp_path_factory) -> Iterator[Site]:
             }
         ),
     )
-    app = create_app(settings, components=[HeldUploadStorage, ExportComponent])
+    app = create_app(settings, components=[HeldUploadStorage, ExportComponent, MetadataComponent])
     client = TestClient(app, raise_server_exceptions=False)
     client.__enter__()
     try:
@@ -319,3 +320,21 @@ def test_expired_export_answers_410_and_cleanup_removes_it(site):
     assert site.delete(f"{EXPORTS}/{second}").status_code == 204
     assert not (site.exports_dir / second).exists() or not any((site.exports_dir / second).iterdir())
     assert site.get(f"{EXPORTS}/{second}/file").status_code == 410
+
+
+def test_an_export_for_an_incident_is_listed_by_it(site):
+    incident = site.post(
+        "/api/v1/metadata/incidents",
+        json={"title": "Theft at gate 1", "start": iso_z(T0_MS * 1000), "end": iso_z((T0_MS + 4000) * 1000)},
+    )
+    assert incident.status_code == 201, incident.text
+    incident_id = incident.json()["id"]
+    refused = site.post(EXPORTS, json=body([site.cam], 0, 1000, incidentId=incident_id + 1000))
+    assert refused.status_code == 404 and refused.json()["error"]["code"] == "incident_not_found"
+    assert refused.json()["error"]["message_ar"]
+    started = site.post(EXPORTS, json=body([site.cam], 0, 1000, incidentId=incident_id))
+    assert started.status_code == 202, started.text
+    assert started.json()["incidentId"] == incident_id
+    listed = site.get(f"/api/v1/metadata/incidents/{incident_id}").json()
+    assert listed["exportIds"] == [started.json()["id"]] and listed["clipIds"] == []
+    assert site.wait(started.json()["id"], "completed", "failed")["status"] == "completed"

@@ -21,6 +21,7 @@ from starlette.concurrency import iterate_in_threadpool
 from backend.api.audit_middleware import audit_note
 from backend.api.auth import require_permission
 from backend.api.deps import error_responses
+from backend.api.incident_links import require_incident
 from backend.api.schemas_exports import (
     DEFAULT_PAGE,
     MAX_PAGE,
@@ -103,6 +104,7 @@ async def create_export(body: ExportCreate, request: Request, principal: Exporte
     for field, value in (("start", body.start), ("end", body.end)):
         if value.tzinfo is None:
             raise TimeWithoutTimezoneError(field)
+    await require_incident(request, body.incident_id)
     rec = await service.create(body, principal.name)
     audit_note(request, exportId=rec.id, cameraIds=rec.camera_ids, reason=rec.reason, maskFaces=rec.mask_faces)
     return _json(export_out(rec), 202)
