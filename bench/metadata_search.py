@@ -22,6 +22,8 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 from backend.db.engine import Database
 from backend.db.migrate import upgrade_to_head
 from backend.db.models import Camera
