@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from backend.errors import CameraNotFoundError
-from backend.storage.clips import BadClipRangeError, ClipFilter
+from backend.errors import BadRangeError, CameraNotFoundError
+from backend.storage.clips import ClipFilter
 from backend.storage.filesystem import FilesystemStore
 from tests.retention_support import DAY_S, S_US, Env, make_env
 from tests.test_storage_support import CAM_A, CAM_B, T0_US
@@ -115,7 +115,7 @@ def test_zero_days_keeps_forever_and_pending_garbage_is_completed(tmp_path: Path
 
 
 def test_clip_service_bad_input_and_listing(env: Env) -> None:
-    with pytest.raises(BadClipRangeError) as bad:
+    with pytest.raises(BadRangeError) as bad:
         env.clips.create([CAM_A], T0_US, T0_US, title="x", created_by="sam")
     assert bad.value.status == 422 and bad.value.code == "bad_range" and bad.value.message_ar
     with pytest.raises(CameraNotFoundError):

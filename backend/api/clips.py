@@ -26,11 +26,11 @@ from backend.api.deps import Caller, error_responses
 from backend.api.incident_links import require_incident
 from backend.api.schemas_exports import DEFAULT_PAGE, MAX_PAGE, ClipCreate, ClipOut, ClipPage
 from backend.auth.permissions import EXPORT
-from backend.errors import BilingualError
+from backend.errors import BadRangeError, BilingualError, InvalidParameterError, NoFootageError
 from backend.playback.errors import PlaybackUnavailableError
 from backend.playback.query import RecordingsQuery
 from backend.playback.ranges import QueryRange, from_us, parse_time, require_timezone, to_us
-from backend.storage.clips import BadClipRangeError, ClipFilter, ClipRecord, ClipService
+from backend.storage.clips import ClipFilter, ClipRecord, ClipService
 
 router = APIRouter(tags=["clips"], responses=error_responses(400, 401, 403, 404, 422, 503))
 TIME_DOC = "ISO 8601 with a timezone, e.g. 2025-10-27T14:30:00Z"
@@ -41,17 +41,6 @@ class ClipNotFoundError(BilingualError):
 
     def __init__(self, clip_id: int) -> None:
         super().__init__("No such clip.", "المقطع المحفوظ غير موجود.", {"clipId": clip_id})
-
-
-class NoFootageError(BilingualError):
-    code, status = "no_footage", 422
-
-    def __init__(self, camera_ids: list[str]) -> None:
-        super().__init__(
-            "None of the cameras has recorded footage in this time range, so there is nothing to keep.",
-            "لا توجد تسجيلات لأي من الكاميرات في هذه الفترة الزمنية، لذلك لا يوجد ما يمكن حفظه.",
-            {"cameraIds": camera_ids},
-        )
 
 
 class FootageUnknownError(BilingualError):
@@ -70,17 +59,6 @@ class ClipsUnavailableError(BilingualError):
 
     def __init__(self) -> None:
         super().__init__("Clips are not running in this backend.", "خدمة المقاطع المحفوظة غير مفعّلة في هذا الخادم.")
-
-
-class InvalidClipParameterError(BilingualError):
-    code, status = "invalid_parameter", 400
-
-    def __init__(self, field: str, value: str) -> None:
-        super().__init__(
-            f"{field} is not valid here.",
-            f"قيمة {field} غير صالحة هنا.",
-            {"field": field, "value": value[:100]},
-        )
 
 
 def _clips(request: Request) -> ClipService:
@@ -139,7 +117,7 @@ async def create_clip(body: ClipCreate, request: Request, clips: Clips, caller: 
     start_us = to_us(require_timezone(body.start, "start"))
     end_us = to_us(require_timezone(body.end, "end"))
     if end_us <= start_us:
-        raise BadClipRangeError(start_us, end_us)
+        raise BadRangeError(start_us, end_us)
     cameras = list(dict.fromkeys(body.camera_ids))
     await require_incident(request, body.incident_id)
     await _check_footage(request, cameras, start_us, end_us)
@@ -183,7 +161,7 @@ async def list_clips(
         before_created_us=_time(before_created, "beforeCreated"),
     )
     if where.start_us is not None and where.end_us is not None and where.end_us <= where.start_us:
-        raise BadClipRangeError(where.start_us, where.end_us)
+        raise BadRangeError(where.start_us, where.end_us)
     page = await asyncio.to_thread(clips.list, where)
     hold = await asyncio.to_thread(lambda: clips.hold_kind)
     nxt = page.next_before_created_us
@@ -192,7 +170,7 @@ async def list_clips(
 
 def _clip_id(text: str) -> int:
     if not text.isdigit() or not 0 < int(text) < 2**63:
-        raise InvalidClipParameterError("id", text)
+        raise InvalidParameterError("id", text, "a clip id is a whole number", "رقم المقطع المحفوظ عدد صحيح")
     return int(text)
 
 

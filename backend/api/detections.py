@@ -42,12 +42,11 @@ from backend.detection.search import (
     DetectionFilter,
     DetectionNotFoundError,
     DetectionRow,
-    InvalidParameterError,
     get_detection,
     search,
     summary,
 )
-from backend.errors import BilingualError
+from backend.errors import BilingualError, InvalidParameterError
 from backend.playback.access import PlaybackAccess
 from backend.playback.errors import (
     EndBeforeStartError,

@@ -41,19 +41,6 @@ class DetectionNotFoundError(BilingualError):
         )
 
 
-class InvalidParameterError(BilingualError):
-    """400: a query parameter is malformed or out of range (``field``, ``value`` and the rule in details)."""
-
-    code, status = "invalid_parameter", 400
-
-    def __init__(self, field: str, value: str, rule_en: str, rule_ar: str) -> None:
-        super().__init__(
-            f"{field} is not valid: {rule_en}.",
-            f"قيمة {field} غير صالحة: {rule_ar}.",
-            {"field": field, "value": value[:100], "rule": rule_en},
-        )
-
-
 class UnknownBeforeIdError(BilingualError):
     """400: ``beforeId`` names no stored detection (the page it came from was deleted)."""
 

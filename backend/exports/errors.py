@@ -34,27 +34,6 @@ class RangeTooLongError(BilingualError):
         )
 
 
-class BadRangeError(BilingualError):
-    code, status = "bad_range", 422
-
-    def __init__(self) -> None:
-        super().__init__(
-            "The end of the range must come after its start.",
-            "يجب أن تكون نهاية الفترة بعد بدايتها.",
-        )
-
-
-class NoFootageError(BilingualError):
-    code, status = "no_footage", 422
-
-    def __init__(self, camera_ids: list[str]) -> None:
-        super().__init__(
-            "None of the cameras has recorded footage in this time range.",
-            "لا توجد لدى أي من الكاميرات تسجيلات في هذه الفترة الزمنية.",
-            {"cameraIds": camera_ids},
-        )
-
-
 class ExportNotFoundError(BilingualError):
     code, status = "export_not_found", 404
 

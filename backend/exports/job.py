@@ -26,6 +26,7 @@ import av
 
 from backend.auth.audit import AuditLog, AuditRecord
 from backend.db.engine import Database
+from backend.errors import NoFootageError
 from backend.milestone_link import MilestoneLink
 from backend.playback.local_index import get_segment
 from backend.playback.merge import Interval
@@ -39,7 +40,6 @@ from milestone.clock import Clock
 from .errors import (
     ExportJobError,
     InternalExportError,
-    NoFootageError,
     PackageStoreError,
     SourceUnavailableError,
     SourceVanishedError,

@@ -24,17 +24,16 @@ from pathlib import Path
 from typing import Any
 
 from backend.api.schemas_exports import ExportCreate, ExportFileOut, ExportOut
+from backend.errors import BadRangeError, NoFootageError
 from backend.events import EventBus
 from backend.playback.ranges import from_us, to_us
 from backend.storage.errors import StorageError
 from backend.storage.filesystem import FilesystemStore
 
 from .errors import (
-    BadRangeError,
     ExportExpiredError,
     ExportNotFoundError,
     ExportNotReadyError,
-    NoFootageError,
     RangeTooLongError,
     TooManyCamerasError,
 )
@@ -150,7 +149,7 @@ class ExportService:
             raise TooManyCamerasError(len(cameras), settings.max_cameras)
         start_us, end_us = to_us(body.start), to_us(body.end)
         if end_us <= start_us:
-            raise BadRangeError()
+            raise BadRangeError(start_us, end_us)
         hours = (end_us - start_us) / 3.6e9
         if hours > settings.max_range_hours:
             raise RangeTooLongError(hours, settings.max_range_hours)

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from backend.api.schemas_metadata import AnnotationCreate, AnnotationOut, AnnotationPage, AnnotationPatch
 from backend.db.models_metadata import Annotation
+from backend.errors import InvalidParameterError
 from backend.metadata.common import check_range, require_author, require_cameras, us
-from backend.metadata.errors import AnnotationNotFoundError, InvalidParameterError
+from backend.metadata.errors import AnnotationNotFoundError
 from backend.metadata.text import fold
 from backend.playback.ranges import from_us
 

@@ -100,17 +100,6 @@ class EndNotAfterStartError(MetadataError):
         super().__init__("The end must be after the start.", "يجب أن تكون النهاية بعد البداية.")
 
 
-class InvalidParameterError(MetadataError):
-    code, status = "invalid_parameter", 400
-
-    def __init__(self, field: str, value: str, expected: str, expected_ar: str) -> None:
-        super().__init__(
-            f"{field} is invalid: {expected}.",
-            f"قيمة {field} غير صالحة: {expected_ar}.",
-            {"field": field, "value": value[:100]},
-        )
-
-
 _QUERY_REASONS = {
     "empty": ("The search text is empty; type one or more words.", "نص البحث فارغ؛ اكتب كلمة واحدة أو أكثر."),
     "too_long": (

@@ -11,7 +11,7 @@ Clip creation and the retention job's deletions are serialised by ``lock`` (one 
 segment the job is about to delete is checked again under the lock, so a clip made meanwhile still saves it.
 
 Synchronous (database and store calls): asyncio callers use ``asyncio.to_thread``. Errors are bilingual
-(``backend.errors.BilingualError``): ``BadClipRangeError`` (422 ``bad_range``), ``CameraNotFoundError``.
+(``backend.errors.BilingualError``): ``BadRangeError`` (422 ``bad_range``), ``CameraNotFoundError``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from backend.db.models import Camera, Segment
 from backend.db.models_clips import Clip, ClipCamera
-from backend.errors import BilingualError, CameraNotFoundError
+from backend.errors import BadRangeError, CameraNotFoundError
 from backend.storage.legal_holds import LegalHolds
 from backend.storage.records import SegmentRecord
 from milestone.clock import Clock
@@ -35,19 +35,6 @@ from milestone.clock import Clock
 log = logging.getLogger(__name__)
 
 SessionFactory = Callable[[], Session]
-
-
-class BadClipRangeError(BilingualError):
-    """422: the clip's end is not after its start."""
-
-    code, status = "bad_range", 422
-
-    def __init__(self, start_us: int, end_us: int) -> None:
-        super().__init__(
-            "The clip's end must be after its start.",
-            "يجب أن تكون نهاية المقطع بعد بدايته.",
-            {"startUs": start_us, "endUs": end_us},
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,12 +108,12 @@ class ClipService:
         created_by: str,
     ) -> ClipRecord:
         """Store a clip (duplicate camera ids are dropped, order kept) and set the legal holds it wants.
-        Raises BadClipRangeError, CameraNotFoundError (the first unknown camera), ValueError (no camera)."""
+        Raises BadRangeError, CameraNotFoundError (the first unknown camera), ValueError (no camera)."""
         cameras = list(dict.fromkeys(camera_ids))
         if not cameras:
             raise ValueError("a clip needs at least one camera")
         if end_us <= start_us:
-            raise BadClipRangeError(start_us, end_us)
+            raise BadRangeError(start_us, end_us)
         with self.lock, self._sessions() as s, s.begin():
             known = set(s.scalars(select(Camera.id).where(Camera.id.in_(cameras))))
             missing = [c for c in cameras if c not in known]
