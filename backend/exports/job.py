@@ -7,7 +7,9 @@ Chain of custody: every step writes an audit row (``backend.auth.audit``) with a
 
 Work happens in ``<work_dir>/<id>/``, removed whatever the outcome: nothing partial is ever stored or
 downloadable (the package object is put only once whole, and removed again if the export was cancelled in
-the meantime). Heavy steps run in worker threads; ``stop`` (a ``threading.Event``) cancels between packets.
+the meantime). The ZIP is opened first and each camera's MP4 is muxed straight into its member
+(``backend.exports.package``); a masked camera is first copied to a file, re-encoded, then added. Heavy steps
+run in worker threads; ``stop`` (a ``threading.Event``) cancels between packets.
 """
 
 from __future__ import annotations
@@ -45,9 +47,10 @@ from .errors import (
     SourceVanishedError,
     error_body,
 )
-from .manifest import manifest_bytes, write_package
+from .manifest import manifest_bytes
 from .mask import FaceFinder, mask_faces
 from .mp4 import ExactMp4Writer, Mp4Result, Stopped
+from .package import Package, PackageWriter
 from .plan import CameraPlan, Piece, combine, local_part, xprotect_part
 from .settings import ExportSettings
 from .sources import copy_from_imageserver, segment_location
@@ -116,9 +119,10 @@ async def plan_cameras(deps: JobDeps, camera_ids: list[str], lo: int, hi: int) -
 
 def _store_package(store: ObjectStore, bucket: str, key: str, path: Path, sha256: str) -> None:
     """Put the (fsync'ed) package into the store: a hard link on the filesystem store when it is on the same
-    filesystem (no second copy of the bytes; still read once and checked against ``sha256``), else a copy."""
+    filesystem (no second copy of the bytes; ``sha256`` was computed from these very bytes as they were
+    written and read back, so they are not read a third time), else a copy checked against ``sha256``."""
     if isinstance(store, FilesystemStore):
-        linked = store.link_file(bucket, key, path, content_type="application/zip", sha256=sha256)
+        linked = store.link_file(bucket, key, path, content_type="application/zip", sha256=sha256, verified=True)
         if linked is not None:
             return
     store.put_file(bucket, key, path, content_type="application/zip", sha256=sha256)
@@ -195,59 +199,80 @@ class ExportJob:
         )
         if all(p.empty for p in plans):
             raise NoFootageError(rec.camera_ids)
+        if deps.store is None:
+            raise PackageStoreError("no object store is configured in this backend")
         self._total_us = max(1, sum(p.planned_us for p in plans))
         files: list[dict[str, Any]] = []
-        members: list[tuple[str, Path]] = []
         missing = [p.camera.id for p in plans if p.empty]
         with_footage = [p for p in plans if not p.empty]
-        for n, plan in enumerate(with_footage, 1):
-            phase = f"camera {n}/{len(with_footage)}: copying"
-            result, sources = await self._copy(plan, _file_name(n, plan.camera.name), phase)
-            if result is None:
-                missing.append(plan.camera.id)
-                continue
+        zip_path = self.work / f"export-{rec.id}.zip"
+        package = await asyncio.to_thread(PackageWriter, zip_path, should_stop=self.stop.is_set)
+        try:
+            for n, plan in enumerate(with_footage, 1):
+                entry = await self._camera(package, plan, n, len(with_footage))
+                if entry is None:
+                    missing.append(plan.camera.id)
+                else:
+                    files.append(entry)
+            if not files:
+                raise NoFootageError(rec.camera_ids)
+            self._progress(0.95, "packaging")
+            created_us = deps.now_us()
+            written = await asyncio.to_thread(package.finish, lambda digests: self._manifest(plans, files, created_us))
+        except BaseException:
+            await asyncio.to_thread(package.abort)
+            raise
+        await self._store(written, files, missing)
+
+    async def _camera(self, package: PackageWriter, plan: CameraPlan, n: int, cameras: int) -> dict[str, Any] | None:
+        """Copy (and mask) one camera into the package; its manifest entry, or None when it had no frame."""
+        deps, rec = self.deps, self.record
+        name = _file_name(n, plan.camera.name)
+        in_place = not rec.mask_faces
+        writer = ExactMp4Writer(
+            self.work / name, rec.start_us, rec.end_us, should_stop=self.stop.is_set,
+            sink=(lambda: package.begin_member(name)) if in_place else None,
+        )  # fmt: skip
+        result, sources = await self._copy(plan, writer, f"camera {n}/{cameras}: copying")
+        if result is None:
+            return None
+        frames = result.frames
+        if in_place:
+            self._progress(self._progress_now(), f"camera {n}/{cameras}: checking")
+            sha256, size = await asyncio.to_thread(package.end_member)
+        await audit_step(
+            deps, rec, "export.camera_copied", cameraId=plan.camera.id, file=name, frames=result.frames,
+            sizeBytes=result.size_bytes, sources=sources, first=iso_z(result.first_us), end=iso_z(result.end_us),
+        )  # fmt: skip
+        if not in_place:
+            self._progress(self._progress_now(), f"camera {n}/{cameras}: masking faces")
+            masked = await self._mask(result)
+            frames = masked.frames
             await audit_step(
-                deps, rec, "export.camera_copied", cameraId=plan.camera.id, file=result.path.name,
-                frames=result.frames, sizeBytes=result.size_bytes, sources=sources,
-                first=iso_z(result.first_us), end=iso_z(result.end_us),
+                deps, rec, "export.faces_masked", cameraId=plan.camera.id, file=name, faces=masked.faces,
+                sha256=masked.sha256, frames=frames,
             )  # fmt: skip
-            path, size, frames = result.path, result.size_bytes, result.frames
-            if rec.mask_faces:
-                self._progress(self._progress_now(), f"camera {n}/{len(with_footage)}: masking faces")
-                masked = await self._mask(result)
-                path, size, frames = masked.path, masked.size_bytes, masked.frames
-                await audit_step(
-                    deps, rec, "export.faces_masked", cameraId=plan.camera.id, file=path.name, faces=masked.faces,
-                    sha256=masked.sha256, frames=frames,
-                )  # fmt: skip
-            members.append((path.name, path))
-            files.append(
-                {
-                    "name": path.name,
-                    "cameraId": plan.camera.id,
-                    "cameraName": plan.camera.name,
-                    "source": "xprotect" if "xprotect" in sources else "local",
-                    "start": iso_z(result.first_us),
-                    "end": iso_z(result.end_us),
-                    "frames": frames,
-                    "sizeBytes": size,
-                    "sha256": "",  # filled in while the file is copied into the ZIP
-                    "masked": rec.mask_faces,
-                    "parts": [
-                        {"source": x.source, "start": iso_z(x.lo_us), "end": iso_z(x.hi_us)} for x in plan.pieces
-                    ],
-                }
-            )
-        if not files:
-            raise NoFootageError(rec.camera_ids)
-        await self._package(plans, files, members, missing)
+            sha256, size = await asyncio.to_thread(package.add_file, name, masked.path)
+            await asyncio.to_thread(masked.path.unlink)
+        return {
+            "name": name,
+            "cameraId": plan.camera.id,
+            "cameraName": plan.camera.name,
+            "source": "xprotect" if "xprotect" in sources else "local",
+            "start": iso_z(result.first_us),
+            "end": iso_z(result.end_us),
+            "frames": frames,
+            "sizeBytes": size,
+            "sha256": sha256,
+            "masked": rec.mask_faces,
+            "parts": [{"source": x.source, "start": iso_z(x.lo_us), "end": iso_z(x.hi_us)} for x in plan.pieces],
+        }
 
     def _progress_now(self) -> float:
         return min(0.95, (0.45 if self.record.mask_faces else 0.9) * self._done_us / self._total_us)
 
-    async def _copy(self, plan: CameraPlan, name: str, phase: str) -> tuple[Mp4Result | None, list[str]]:
-        deps, rec = self.deps, self.record
-        writer = ExactMp4Writer(self.work / name, rec.start_us, rec.end_us, should_stop=self.stop.is_set)
+    async def _copy(self, plan: CameraPlan, writer: ExactMp4Writer, phase: str) -> tuple[Mp4Result | None, list[str]]:
+        deps = self.deps
         sources: list[str] = []
         try:
             for piece in plan.pieces:
@@ -290,50 +315,42 @@ class ExportJob:
         await asyncio.to_thread(target.rename, final)
         return type(masked)(final, masked.frames, masked.faces, masked.size_bytes, masked.sha256)
 
-    async def _package(
-        self, plans: list[CameraPlan], files: list[dict[str, Any]], members: list[tuple[str, Path]], missing: list[str]
-    ) -> None:
+    def _manifest(self, plans: list[CameraPlan], files: list[dict[str, Any]], created_us: int) -> bytes:
         deps, rec = self.deps, self.record
-        self._progress(0.95, "packaging")
-        created_us = deps.now_us()
         by_camera = {f["cameraId"]: f["name"] for f in files}
+        return manifest_bytes(
+            {
+                "exportId": rec.id,
+                "createdAt": iso_z(created_us),
+                "backendVersion": deps.version,
+                "operator": rec.created_by,
+                "reason": rec.reason,
+                "incidentId": rec.incident_id,
+                "range": {"start": iso_z(rec.start_us), "end": iso_z(rec.end_us)},
+                "maskFaces": rec.mask_faces,
+                "cameras": [
+                    {
+                        "id": p.camera.id,
+                        "name": p.camera.name,
+                        "nameAr": p.name_ar,
+                        "agency": p.agency,
+                        "file": by_camera.get(p.camera.id),
+                        "notes": p.notes,
+                    }
+                    for p in plans
+                ],
+                "files": files,
+            }
+        )
 
-        def manifest(digests: dict[str, str]) -> bytes:
-            for entry in files:
-                entry["sha256"] = digests[entry["name"]]
-            return manifest_bytes(
-                {
-                    "exportId": rec.id,
-                    "createdAt": iso_z(created_us),
-                    "backendVersion": deps.version,
-                    "operator": rec.created_by,
-                    "reason": rec.reason,
-                    "incidentId": rec.incident_id,
-                    "range": {"start": iso_z(rec.start_us), "end": iso_z(rec.end_us)},
-                    "maskFaces": rec.mask_faces,
-                    "cameras": [
-                        {
-                            "id": p.camera.id,
-                            "name": p.camera.name,
-                            "nameAr": p.name_ar,
-                            "agency": p.agency,
-                            "file": by_camera.get(p.camera.id),
-                            "notes": p.notes,
-                        }
-                        for p in plans
-                    ],
-                    "files": files,
-                }
-            )
-
-        zip_path = self.work / f"export-{rec.id}.zip"
-        package = await asyncio.to_thread(write_package, zip_path, members, manifest, should_stop=self.stop.is_set)
+    async def _store(self, package: Package, files: list[dict[str, Any]], missing: list[str]) -> None:
+        deps, rec = self.deps, self.record
+        zip_path = package.path
         await audit_step(
             deps, rec, "export.packaged", sha256=package.sha256, sizeBytes=package.size_bytes,
             manifestSha256=package.manifest_sha256, files={f["name"]: f["sha256"] for f in files},
         )  # fmt: skip
-        if deps.store is None:
-            raise PackageStoreError("no object store is configured in this backend")
+        assert deps.store is not None  # checked before the copy
         if self.stop.is_set():
             raise Stopped()
         bucket, key = deps.store.layout.exports.name, f"{rec.id}/export-{rec.id}.zip"

@@ -1,4 +1,4 @@
-"""The package of an export: ``manifest.json`` and a ZIP (stored, not deflated), and checking one.
+"""The manifest of an export package and checking a package against it (writing one: ``backend.exports.package``).
 
 Manifest (``MANIFEST_FORMAT`` ``control-room-export/1``, JSON, UTF-8, keys sorted): ``format``, ``exportId``,
 ``createdAt`` (ISO 8601 UTC), ``backendVersion``, ``operator`` (who asked), ``reason``, ``incidentId``,
@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import struct
 import zipfile
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -35,81 +33,6 @@ def manifest_bytes(manifest: dict[str, Any]) -> bytes:
     return (
         json.dumps({"format": MANIFEST_FORMAT, **manifest}, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     ).encode()
-
-
-class _HashingSink:
-    """A write-only, non-seekable file object that hashes and counts what goes through it (so ``zipfile``
-    streams with data descriptors and the archive is hashed in the same pass)."""
-
-    def __init__(self, raw: IO[bytes]) -> None:
-        self._raw = raw
-        self.digest = hashlib.sha256()
-        self.size = 0
-
-    def write(self, data: bytes) -> int:
-        self._raw.write(data)
-        self.digest.update(data)
-        self.size += len(data)
-        return len(data)
-
-    def tell(self) -> int:
-        return self.size
-
-    def seekable(self) -> bool:
-        return False
-
-    def flush(self) -> None:
-        self._raw.flush()
-
-
-@dataclass(frozen=True, slots=True)
-class Package:
-    """A written ZIP: path, size and SHA-256 hex, the manifest's bytes and SHA-256 hex, and each member's
-    SHA-256 hex (hashed while it was copied into the ZIP)."""
-
-    path: Path
-    size_bytes: int
-    sha256: str
-    manifest: bytes
-    manifest_sha256: str
-    members: dict[str, str]
-
-
-def write_package(
-    path: Path,
-    members: Iterable[tuple[str, Path]],
-    manifest: Callable[[dict[str, str]], bytes],
-    *,
-    on_bytes: Callable[[int], None] = lambda n: None,
-    should_stop: Callable[[], bool] = lambda: False,
-) -> Package:
-    """Write the ZIP at ``path``: each ``(name, file)`` of ``members``, then ``manifest.json`` made by
-    ``manifest(digests)`` from the members' SHA-256 (name -> hex, computed during the copy: each file is read
-    once). The file is fsync'ed before returning (durable: the filesystem store may hard-link it).
-    ``on_bytes(n)`` is told of every chunk copied; ``should_stop()`` (polled per chunk) True raises
-    ``InterruptedError``. Blocking; the caller removes ``path`` on failure."""
-    digests: dict[str, str] = {}
-    with path.open("wb") as raw:
-        sink = _HashingSink(raw)
-        with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:  # type: ignore[call-overload]
-            for name, source in members:
-                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_STORED
-                member = hashlib.sha256()
-                with source.open("rb") as src, archive.open(info, "w", force_zip64=True) as dst:
-                    while chunk := src.read(CHUNK):
-                        if should_stop():
-                            raise InterruptedError("stopped")
-                        member.update(chunk)
-                        dst.write(chunk)
-                        on_bytes(len(chunk))
-                digests[name] = member.hexdigest()
-            content = manifest(dict(digests))
-            info = zipfile.ZipInfo(MANIFEST_NAME, date_time=(1980, 1, 1, 0, 0, 0))
-            archive.writestr(info, content, compress_type=zipfile.ZIP_STORED)
-        raw.flush()
-        os.fsync(raw.fileno())
-    return Package(path, sink.size, sink.digest.hexdigest(), content, hashlib.sha256(content).hexdigest(), digests)
 
 
 # -- verification ------------------------------------------------------------------------------------------

@@ -16,6 +16,12 @@ the range (``first_us``). Gaps in the footage stay gaps in the MP4's timestamps 
 time). The SPS/PPS travel in band with every key frame; the muxer builds the ``avcC`` from the first one.
 Synchronous and blocking: run in a worker thread. ``should_stop()`` is polled for every packet; when it returns
 True ``Stopped`` is raised (the caller deletes the file).
+
+The MP4 goes to ``path``, or, when a ``sink`` factory is given, into the seekable binary file object it returns
+at the first frame (the package writer hands out the region of a ZIP member, so the bytes are written once,
+in place: ``backend.exports.package``). Segments are opened with a small probe (``SEGMENT_OPTIONS``): they are
+our own MPEG-TS files, each starting with a key frame carrying its SPS/PPS, so the stream's parameters are in
+the first packets and a long probe only costs time.
 """
 
 from __future__ import annotations
@@ -25,12 +31,27 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import av
 
 TIME_BASE = Fraction(1, 90000)
 US = 1_000_000
+SEGMENT_OPTIONS = {"probesize": "65536", "analyzeduration": "0"}
+SINK_BUFFER_BYTES = 64 * 1024  # FFmpeg's I/O buffer for a Python file object: one write() call per this much
+
+
+class SeekableOutput(Protocol):
+    """What the muxer writes into: binary ``write``, ``seek`` (whence 0, 1, 2) and ``tell``."""
+
+    def write(self, data: bytes, /) -> int: ...
+
+    def seek(self, offset: int, whence: int = 0, /) -> int: ...
+
+    def tell(self) -> int: ...
+
+
+Sink = Callable[[], SeekableOutput]
 
 
 class Stopped(Exception):
@@ -40,8 +61,8 @@ class Stopped(Exception):
 @dataclass(frozen=True, slots=True)
 class Mp4Result:
     """A finished file: ``frames`` presented (pre-roll excluded), wall times of the first frame and of the last
-    frame plus one frame duration (UTC µs), size and SHA-256 hex of the bytes ("" when not asked for: the
-    package writer hashes the file while copying it into the ZIP)."""
+    frame plus one frame duration (UTC µs), size and SHA-256 hex of the bytes ("" when not asked for or written
+    to a sink: the package writer hashes the bytes itself). ``path``: the file, or for a sink only its name."""
 
     path: Path
     frames: int
@@ -58,15 +79,24 @@ def _ticks(delta_us: int) -> int:
 
 
 class ExactMp4Writer:
-    """See the module docstring. ``path``: the MP4 to write (created at the first frame); ``[start_us, end_us)``
-    the range (UTC µs)."""
+    """See the module docstring. ``path``: the MP4 to write (created at the first frame) or, with ``sink``, its
+    name; ``[start_us, end_us)`` the range (UTC µs); ``sink()``: called once, at the first frame, for the
+    seekable binary file object to write to instead of ``path`` (its position 0 is the MP4's first byte)."""
 
     def __init__(
-        self, path: Path, start_us: int, end_us: int, *, should_stop: Callable[[], bool] = lambda: False
+        self,
+        path: Path,
+        start_us: int,
+        end_us: int,
+        *,
+        should_stop: Callable[[], bool] = lambda: False,
+        sink: Sink | None = None,
     ) -> None:
         if end_us <= start_us:
             raise ValueError("end_us must be after start_us")
         self.path = path
+        self._sink = sink
+        self._sink_file: SeekableOutput | None = None
         self.start_us, self.end_us = start_us, end_us
         self._should_stop = should_stop
         self._out: Any = None
@@ -93,7 +123,7 @@ class ExactMp4Writer:
         time ``base_us``). Returns the packets read. Raises ``av.error.FFmpegError`` / ``OSError`` when it
         cannot be opened or read, ``Stopped``."""
         count = 0
-        with av.open(location, options=options or {}) as container:
+        with av.open(location, options=SEGMENT_OPTIONS if options is None else options) as container:
             stream = container.streams.video[0]
             tb = stream.time_base or TIME_BASE
             num, den = tb.numerator * US, tb.denominator  # integer math: Fraction per packet is slow
@@ -153,8 +183,12 @@ class ExactMp4Writer:
     # -- output -----------------------------------------------------------------------------------------------
 
     def _open(self, packet: av.Packet, template: Any) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._out = av.open(str(self.path), "w", format="mp4")
+        if self._sink is not None:
+            self._sink_file = self._sink()
+            self._out = av.open(self._sink_file, "w", format="mp4", buffer_size=SINK_BUFFER_BYTES)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._out = av.open(str(self.path), "w", format="mp4")
         if template is not None:
             self._stream = self._out.add_stream_from_template(template)
             self.width, self.height = template.codec_context.width, template.codec_context.height
@@ -176,8 +210,9 @@ class ExactMp4Writer:
         self._pending = (time_us, packet)
 
     def close(self, *, digest: bool = True) -> Mp4Result | None:
-        """Finish the file; returns it, or None when no frame of the range was found (no file then). With
-        ``digest`` False the SHA-256 is left empty (saves reading the file once more)."""
+        """Finish the file; returns it, or None when no frame of the range was found (no file then, the sink was
+        never asked for). With ``digest`` False, or a sink, the SHA-256 is left empty (saves reading the bytes
+        once more)."""
         if self._out is None or self._origin_us is None:
             self.abort()
             return None
@@ -190,6 +225,12 @@ class ExactMp4Writer:
         self._out = None
         assert self._last_us is not None
         hasher = hashlib.sha256()
+        if self._sink_file is not None:
+            digest = False
+            self._sink_file.seek(0, 2)
+            size = self._sink_file.tell()
+        else:
+            size = self.path.stat().st_size
         if digest:
             with self.path.open("rb") as fh:
                 while chunk := fh.read(1 << 20):
@@ -199,7 +240,7 @@ class ExactMp4Writer:
             self.frames,
             self._origin_us,
             self._last_us + (self._frame_us or US // 15),
-            self.path.stat().st_size,
+            size,
             hasher.hexdigest() if digest else "",
             self.width,
             self.height,
@@ -213,7 +254,8 @@ class ExactMp4Writer:
             except (av.error.FFmpegError, OSError):
                 pass
             self._out = None
-        self.path.unlink(missing_ok=True)
+        if self._sink is None:
+            self.path.unlink(missing_ok=True)
 
 
 def _picture_size(access_unit: bytes) -> tuple[int, int]:

@@ -77,20 +77,22 @@ class FilesystemStore(ObjectStore):
             raise StoreUnavailableError(str(self.root), exc.strerror or str(exc)) from exc
 
     def put_file(self, bucket: str, key: str, path: Path, *, content_type: str, sha256: str) -> StoredObject:
-        def copy(tmp: Path) -> HashingReader:
+        def copy(tmp: Path) -> tuple[str, int]:
             with open(path, "rb") as src, open(tmp, "wb") as out:
                 reader = HashingReader(src)
                 while chunk := reader.read(CHUNK):
                     out.write(chunk)
                 out.flush()
                 os.fsync(out.fileno())
-            return reader
+            return reader.sha256.hexdigest(), reader.size
 
         stored = self._store(bucket, key, path, copy, content_type=content_type, sha256=sha256)
         assert stored is not None
         return stored
 
-    def link_file(self, bucket: str, key: str, path: Path, *, content_type: str, sha256: str) -> StoredObject | None:
+    def link_file(
+        self, bucket: str, key: str, path: Path, *, content_type: str, sha256: str, verified: bool = False
+    ) -> StoredObject | None:
         """Like :meth:`put_file`, but the object becomes a hard link to ``path`` instead of a copy: no data
         written, no data fsync (``path`` must already be durable). Returns ``None`` when ``path`` cannot be
         linked (another filesystem, links not supported): use :meth:`put_file` then.
@@ -98,10 +100,11 @@ class FilesystemStore(ObjectStore):
         Only for files that are never modified in place afterwards (a closed spool segment: the recorder
         never reopens it; the uploader only unlinks it), since the object shares their bytes. The linked
         bytes are still read once and checked against ``sha256`` (ChecksumMismatchError, nothing left under
-        ``key``) in one read, exactly as a copy would be.
+        ``key``) in one read, exactly as a copy would be, unless ``verified``: the caller computed ``sha256``
+        from these very bytes after writing them (read back from the file), so a third read proves nothing.
         """
 
-        def link(tmp: Path) -> HashingReader | None:
+        def link(tmp: Path) -> tuple[str, int] | None:
             try:
                 os.link(path, tmp)
             except FileNotFoundError:
@@ -110,11 +113,13 @@ class FilesystemStore(ObjectStore):
                 return None
             except OSError:  # EXDEV, EPERM, EMLINK, ENOTSUP...: copy instead
                 return None
+            if verified:
+                return sha256.lower(), os.stat(tmp).st_size
             with open(tmp, "rb") as src:
                 reader = HashingReader(src)
                 while reader.read(CHUNK):
                     pass
-            return reader
+            return reader.sha256.hexdigest(), reader.size
 
         return self._store(bucket, key, path, link, content_type=content_type, sha256=sha256)
 
@@ -123,12 +128,12 @@ class FilesystemStore(ObjectStore):
         bucket: str,
         key: str,
         path: Path,
-        fill: Callable[[Path], HashingReader | None],
+        fill: Callable[[Path], tuple[str, int] | None],
         *,
         content_type: str,
         sha256: str,
     ) -> StoredObject | None:
-        """``fill(tmp)`` puts the data at ``tmp`` durably and returns the reader that hashed it (None: could
+        """``fill(tmp)`` puts the data at ``tmp`` durably and returns its (SHA-256 hex, size) (None: could
         not); then the SHA-256 check, the metadata sidecar and the renames into place."""
         dest = self._object_path(bucket, key)
         if not self._bucket_dir(bucket).is_dir():
@@ -137,14 +142,14 @@ class FilesystemStore(ObjectStore):
         meta_tmp = dest.with_name(f".{dest.name}.meta.tmp-{secrets.token_hex(6)}")
         try:
             self._make_dirs(dest.parent)
-            reader = fill(tmp)
-            if reader is None:
+            filled = fill(tmp)
+            if filled is None:
                 return None
-            actual = reader.sha256.hexdigest()
+            actual, size = filled
             if actual != sha256.lower():
                 raise ChecksumMismatchError(str(path), sha256, actual)
             # The etag is the verified SHA-256 (base.StoredObject): no second digest over the bytes.
-            stored = StoredObject(bucket, key, reader.size, actual, actual, int(self._clock.time() * 1_000_000))
+            stored = StoredObject(bucket, key, size, actual, actual, int(self._clock.time() * 1_000_000))
             meta = {
                 "size": stored.size,
                 "sha256": stored.sha256,
