@@ -170,11 +170,14 @@ class IncidentsViewModel(QObject):
 
     # --- searching --------------------------------------------------------------------------------------
     def set_active(self, active: bool) -> None:
-        """The dock is shown: search once when nothing was searched yet."""
+        """The dock is shown: search once when nothing was searched yet; read the tags (they may have been
+        redefined meanwhile)."""
         self._active = active
-        if active and self.available and not self.searched and not self.busy:
+        if not (active and self.available):
+            return
+        if not self.searched and not self.busy:
             self.search()
-            self.runner.spawn(self.refresh_tags(), name="incident-tags")
+        self.runner.spawn(self.refresh_tags(), name="incident-tags")
 
     def set_query(self, text: str) -> None:
         """The search box changed: search after ``DEBOUNCE_MS`` without typing."""
