@@ -2175,7 +2175,7 @@ The record stays in the list and in the audit log.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Notes and tags (▼ annotation; bars: tagged ranges in the tag&apos;s colour)</source>
+        <source>Notes and tags (▼ annotation, bar: tag)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -199,7 +199,7 @@ class IncidentDialog(EvidenceDialog):
         self.form.addRow(self.tr("Severity"), self.severity_combo)
         self.form.addRow(self.tr("Assignee"), self.assignee_edit)
         self.tag_picker = TagPicker(self)
-        self.tag_picker.setFixedHeight(120)
+        self.tag_picker.setFixedHeight(150)
         self.form.addRow(self.tr("Tags"), self.tag_picker)
         self.tags_task = vm.runner.spawn(self._load_tags(), name="incident-tags")
 

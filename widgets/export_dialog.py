@@ -79,6 +79,8 @@ class ExportDialog(QDialog):
         self.exports_button = QPushButton(self.tr("All exports…"), self)
         self.exports_button.setToolTip(self.tr("Your earlier exports: progress, packages, expiry"))
         self.exports_button.setVisible(show_exports is not None)
+        for button in (self.cancel_button, self.exports_button):
+            button.setAutoDefault(False)
         if show_exports is not None:
             self.exports_button.clicked.connect(show_exports)
         self.close_button = QPushButton(self.tr("Close"), self)

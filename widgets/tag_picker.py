@@ -16,8 +16,16 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from app.viewmodels.tag_admin import category_text
 
+from .theme import ACCENT, BASE, MUTED
+
 TagEntry = tuple[int, str, str, str]  # id, name, colour, category
 ID_ROLE = Qt.ItemDataRole.UserRole
+# The dark palette draws an unticked box nearly invisibly: an outlined box, filled with the accent when ticked.
+INDICATOR_STYLE = (
+    f"QListWidget#tagPicker::indicator {{ width: 12px; height: 12px; border: 1px solid {MUTED};"
+    f" border-radius: 3px; background: {BASE}; }}"
+    f" QListWidget#tagPicker::indicator:checked {{ background: {ACCENT}; border-color: {ACCENT}; }}"
+)
 
 
 def colour_swatch(colour: str, size: int = 14) -> QIcon:
@@ -46,6 +54,7 @@ class TagPicker(QListWidget):
         self.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         self.setUniformItemSizes(False)
         self.setMinimumHeight(90)
+        self.setStyleSheet(INDICATOR_STYLE)
         self._entries: list[TagEntry] = []
         self.itemChanged.connect(lambda _item: self.sigChanged.emit())
 

@@ -42,7 +42,7 @@ class TimelineLegend(QLabel):
             (GAP_COLOURS["upload_failed"], self.tr("Upload failed")),
             (GAP_COLOURS["unknown"], self.tr("No recording")),
             (detection_colour("person"), self.tr("Detections (a row per class)")),
-            (ANNOTATION_COLOUR, self.tr("Notes and tags (▼ annotation; bars: tagged ranges in the tag's colour)")),
+            (ANNOTATION_COLOUR, self.tr("Notes and tags (▼ annotation, bar: tag)")),
         ]
         glyphs = [CHIP] * (len(self.entries) - 1) + [MARKER]
         chips = [
