@@ -6,7 +6,8 @@ An export started from the timeline's selection appears at the top of the list a
 the export's. With one job at a time, a second export waits ("queued") behind a slow one (faces blurred over
 the whole stretch): "Cancel export" in the list ends it cancelled, and the Export dialog's own "Cancel export"
 ends the slow one. "Delete package…" (confirmed) removes a completed package: the backend says ``expired`` and
-the row offers no download any more. Each state is read back from the backend with a client of our own.
+the row offers no download any more. Pages of two list the same exports ("Load more"). Each state is read back
+from the backend with a client of our own.
 """
 
 from __future__ import annotations
@@ -113,6 +114,17 @@ def test_the_exports_list_follows_saves_cancels_and_deletes(simulator, make_runt
         assert await box.task
         assert exports.row(first).status == "expired" and not listing.save_button.isEnabled()
         assert (await backend_get(rt, data_dir, f"/api/v1/storage/exports/{first}"))["status"] == "expired"
+
+        # Paging: two at a time, "Load more" for the older ones, newest first throughout.
+        everything = [r.id for r in exports.rows]
+        assert len(everything) == 3
+        exports.page_size = 2
+        assert await exports.refresh_async()
+        assert [r.id for r in exports.rows] == everything[:2] and listing.more_button.isVisible()
+        listing.more_button.click()
+        assert await listing.task
+        assert [r.id for r in exports.rows] == everything and not exports.has_more
+        assert not listing.more_button.isVisible() and listing.summary_label.text() == "3 exports shown."
         window.close()
 
     rt.run(scenario())
