@@ -6,8 +6,8 @@ with permission ``incidents`` (``can_edit``), creates (``POST``), renames / reco
 (``PATCH``, only what changed) and deletes (``DELETE``: the tag also goes from every tagged range and
 incident) them. Every command is a coroutine returning True on success; a refusal (a name already taken, no
 permission, the tag gone) sets ``error`` to the backend's bilingual message in the operator's language.
-Colours are ``#rrggbb``. ``incident_changed`` events re-read nothing; the list is read when shown
-(``refresh``) and after each change.
+Colours are ``#rrggbb``. The list is read when the dialog is shown (``refresh``) and after each change (the
+backend sends no event for tag definitions).
 """
 
 from __future__ import annotations
