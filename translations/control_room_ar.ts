@@ -699,6 +699,29 @@
     </message>
 </context>
 <context>
+    <name>EvidenceMenu</name>
+    <message>
+        <source>Evidence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exports…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your evidence exports: progress, packages, expiry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tags…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Define the tags, their colours and categories</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ExportDialog</name>
     <message>
         <source>Export evidence</source>
@@ -734,6 +757,22 @@
     </message>
     <message>
         <source>Open folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop the export; nothing of it is kept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All exports…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your earlier exports: progress, packages, expiry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -793,6 +832,145 @@
     </message>
 </context>
 <context>
+    <name>ExportsDialog</name>
+    <message>
+        <source>Exports</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cameras</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Range</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Everyone&apos;s exports</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the exports of every user, not only yours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Load more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save package…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete package…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the export package</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ZIP package (*.zip)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete export package</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete the package of this export now, before it expires?
+
+{0}
+{1}
+
+The record stays in the list and in the audit log.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved to {0}; its SHA-256 matches the export&apos;s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SHA-256 {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Downloading… {0} of {1} MB</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ExportsList</name>
+    <message>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No exports yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (more available)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} exports shown{1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} {1} %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} MB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export package deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved to {0}; its SHA-256 matches the export&apos;s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>IncidentDialog</name>
     <message>
         <source>New incident</source>
@@ -816,6 +994,10 @@
     </message>
     <message>
         <source>Assignee</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tags</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -922,6 +1104,10 @@
     </message>
     <message>
         <source>Assignee</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tags</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1730,6 +1916,13 @@
     </message>
 </context>
 <context>
+    <name>TagPicker</name>
+    <message>
+        <source>No tags are defined yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>TagRangeDialog</name>
     <message>
         <source>Tag range</source>
@@ -1749,6 +1942,124 @@
     </message>
     <message>
         <source>Choose a tag or type a new one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Tags</name>
+    <message>
+        <source>Uncategorised</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A tag needs a name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag “{0}” created.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That tag no longer exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TagsDialog</name>
+    <message>
+        <source>Tags</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Colour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Created by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name, e.g. “Vehicle”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Category (optional), e.g. “Traffic”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Created {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No tags are defined yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} tags.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changing tags needs the “incidents” permission.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag colour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete the tag “{0}”? It is also removed from every tagged range and incident.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1861,6 +2172,10 @@
     </message>
     <message>
         <source>Detections (a row per class)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notes and tags (▼ annotation, bar: tag)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

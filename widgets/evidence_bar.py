@@ -94,7 +94,11 @@ class EvidenceBar(QWidget):
         job = self._vm.new_export() if self._vm.can_export else None
         if job is None:
             return None
-        return self._show(ExportDialog(job, self._vm.runner, self._vm.selection.text(), self.window()))
+        return self._show(
+            ExportDialog(
+                job, self._vm.runner, self._vm.selection.text(), self.window(), self._vm.sigExportsRequested.emit
+            )
+        )
 
     def open_clip(self) -> ClipDialog | None:
         if not (self._vm.can_export and self._vm.selection.active):

@@ -28,6 +28,8 @@ from app.viewmodels.incidents import SEVERITIES, severity_text
 from app.viewmodels.playback_time import format_instant
 from app.viewmodels.recording_state import isolate
 
+from .tag_picker import TagPicker
+
 TAG_COLOURS = ("#3fb950", "#58a6ff", "#d29922", "#f85149", "#a371f7", "#db61a2")
 
 
@@ -175,8 +177,8 @@ class TagRangeDialog(EvidenceDialog):
 
 
 class IncidentDialog(EvidenceDialog):
-    """ "New incident…": title, description, severity, assignee (optional); cameras and range from the
-    selection. ``incident_id`` is set once created."""
+    """ "New incident…": title, description, severity, assignee (optional), tags (``tag_picker``: the defined
+    tags, by category); cameras and range from the selection. ``incident_id`` is set once created."""
 
     def __init__(self, vm: EvidenceViewModel, parent: QWidget | None = None) -> None:
         super().__init__(vm, parent)
@@ -196,6 +198,13 @@ class IncidentDialog(EvidenceDialog):
         self.form.addRow(self.tr("Description"), self.description_edit)
         self.form.addRow(self.tr("Severity"), self.severity_combo)
         self.form.addRow(self.tr("Assignee"), self.assignee_edit)
+        self.tag_picker = TagPicker(self)
+        self.tag_picker.setFixedHeight(150)
+        self.form.addRow(self.tr("Tags"), self.tag_picker)
+        self.tags_task = vm.runner.spawn(self._load_tags(), name="incident-tags")
+
+    async def _load_tags(self) -> None:
+        self.tag_picker.set_tags((t.id, t.name, t.colour, t.category) for t in await self._vm.tags())
 
     async def run(self) -> bool:
         if not self.title_edit.text().strip():
@@ -206,5 +215,6 @@ class IncidentDialog(EvidenceDialog):
             self.description_edit.toPlainText(),
             str(self.severity_combo.currentData()),
             self.assignee_edit.text(),
+            self.tag_picker.checked_ids(),
         )
         return self.incident_id is not None

@@ -1,13 +1,16 @@
 """The "Export…" dialog of the timeline's selection: cameras and range shown, a reason (required) and face
-masking, then the job's progress, then "Save package…" (download to a chosen file with progress, SHA-256
-checked against the export's) and "Open folder".
+masking, then the job's progress ("Cancel export" while it runs), then "Save package…" (download to a chosen
+file with progress, SHA-256 checked against the export's) and "Open folder"; "All exports…" opens the Exports
+list (``show_exports``).
 
-Bound to an ``ExportJob`` (``app.viewmodels.export_job``); non-modal. ``start()`` / ``save_to(path)`` return the
-task they spawn (tests await them); the file dialog of "Save package…" is ``save_dialog``.
+Bound to an ``ExportJob`` (``app.viewmodels.export_job``); non-modal. ``start()`` / ``save_to(path)`` /
+``cancel()`` return the task they spawn (tests await them); the file dialog of "Save package…" is
+``save_dialog``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +39,14 @@ MIN_REASON = 3  # ExportCreate.reason's minimum length
 class ExportDialog(QDialog):
     """See the module docstring. ``range_text``: the selection as the operator reads it."""
 
-    def __init__(self, job: ExportJob, runner: Any, range_text: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        job: ExportJob,
+        runner: Any,
+        range_text: str,
+        parent: QWidget | None = None,
+        show_exports: Callable[[], Any] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.job = job
         self._runner = runner
@@ -63,13 +73,25 @@ class ExportDialog(QDialog):
         self.save_button.clicked.connect(self.ask_path)
         self.open_button = QPushButton(self.tr("Open folder"), self)
         self.open_button.clicked.connect(self.open_folder)
+        self.cancel_button = QPushButton(self.tr("Cancel export"), self)
+        self.cancel_button.setToolTip(self.tr("Stop the export; nothing of it is kept"))
+        self.cancel_button.clicked.connect(self.cancel)
+        self.exports_button = QPushButton(self.tr("All exports…"), self)
+        self.exports_button.setToolTip(self.tr("Your earlier exports: progress, packages, expiry"))
+        self.exports_button.setVisible(show_exports is not None)
+        for button in (self.cancel_button, self.exports_button):
+            button.setAutoDefault(False)
+        if show_exports is not None:
+            self.exports_button.clicked.connect(show_exports)
         self.close_button = QPushButton(self.tr("Close"), self)
         self.close_button.clicked.connect(self.close)
         buttons = QHBoxLayout()
         buttons.addWidget(self.start_button)
+        buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.exports_button)
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -93,6 +115,14 @@ class ExportDialog(QDialog):
         ok = await self.job.start(self.reason_edit.text(), self.mask_check.isChecked())
         self._sync()
         return ok
+
+    def cancel(self) -> Any:
+        """Cancel the running (or queued) export."""
+        if self.job.export is None or self.job.finished:
+            return None
+        self.cancel_button.setEnabled(False)
+        self.task = self._runner.spawn(self.job.cancel(), name="export-cancel")
+        return self.task
 
     def ask_path(self) -> QFileDialog:
         """ "Save package…": a non-modal file dialog; the chosen file goes to ``save_to``."""
@@ -134,6 +164,9 @@ class ExportDialog(QDialog):
         self.reason_edit.setEnabled(not started)
         self.mask_check.setEnabled(not started)
         self.start_button.setEnabled(not started and len(self.reason_edit.text().strip()) >= MIN_REASON)
+        running = started and not job.finished
+        self.cancel_button.setVisible(running)
+        self.cancel_button.setEnabled(running)
         self.save_button.setVisible(job.completed)
         self.save_button.setEnabled(job.completed and not job.downloading)
         self.open_button.setVisible(job.saved_path is not None)

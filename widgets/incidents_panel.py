@@ -4,7 +4,8 @@ to read and edit it, and play its footage.
 Bound to an ``IncidentsViewModel``. The list shows per incident its title, a severity dot in the severity's
 colour, the status, the start time and the cameras; "Load more" appends the next page. Opening an incident
 (double click or Enter) shows its details below the list; with permission ``incidents`` its status, severity,
-description and assignee can be changed ("Save changes"); "Open in player" plays its cameras at its start.
+description, assignee and tags (picked from the defined ones, by category) can be changed ("Save changes");
+"Open in player" plays its cameras at its start.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ from app.viewmodels.incidents import (
     status_text,
 )
 from app.viewmodels.recording_state import isolate
+
+from .tag_picker import TagPicker
 
 
 def severity_icon(severity: str) -> QIcon:
@@ -133,6 +136,8 @@ class IncidentsPanel(QWidget):
         for status in INCIDENT_STATUSES:
             self.edit_status.addItem(status_text(status), status)
         self.assignee_edit = QLineEdit(box)
+        self.tag_picker = TagPicker(box)
+        self.tag_picker.setFixedHeight(100)
         self.save_button = QPushButton(self.tr("Save changes"), box)
         self.save_button.clicked.connect(self.save_changes)
         self.play_button = QPushButton(self.tr("Open in player"), box)
@@ -147,6 +152,7 @@ class IncidentsPanel(QWidget):
         form.addRow(self.tr("Severity"), self.edit_severity)
         form.addRow(self.tr("Status"), self.edit_status)
         form.addRow(self.tr("Assignee"), self.assignee_edit)
+        form.addRow(self.tr("Tags"), self.tag_picker)
         form.addRow(buttons)
         return box
 
@@ -186,6 +192,9 @@ class IncidentsPanel(QWidget):
         assignee = self.assignee_edit.text().strip() or None
         if assignee != current.assignee:
             changes["assignee"] = assignee
+        tag_ids = sorted(self.tag_picker.checked_ids())
+        if tag_ids != sorted(t.id for t in current.tags):
+            changes["tagIds"] = tag_ids
         if not changes:
             return None
         return self._spawn(self._vm.update_current(**changes))
@@ -199,6 +208,7 @@ class IncidentsPanel(QWidget):
         vm = self._vm
         self._fill_combo(self.camera_combo, vm.cameras)
         self._fill_combo(self.tag_combo, [(i, n) for i, n, _c in vm.tags])
+        self.tag_picker.set_tags(vm.tag_defs)
         self.results.clear()
         for incident in vm.items:
             cameras = ", ".join(isolate(n) for n in vm.camera_names(incident))
@@ -231,7 +241,13 @@ class IncidentsPanel(QWidget):
 
     def _sync_edit(self) -> None:
         editable = self._vm.can_edit and self._vm.current is not None
-        for widget in (self.description_edit, self.edit_severity, self.edit_status, self.assignee_edit):
+        for widget in (
+            self.description_edit,
+            self.edit_severity,
+            self.edit_status,
+            self.assignee_edit,
+            self.tag_picker,
+        ):
             widget.setEnabled(editable)
         self.save_button.setVisible(self._vm.can_edit)
         self.save_button.setEnabled(editable)
@@ -252,4 +268,8 @@ class IncidentsPanel(QWidget):
         self.edit_severity.setCurrentIndex(max(0, self.edit_severity.findData(incident.severity)))
         self.edit_status.setCurrentIndex(max(0, self.edit_status.findData(incident.status)))
         self.assignee_edit.setText(incident.assignee or "")
+        known = {entry[0] for entry in self._vm.tag_defs}
+        extra = [(t.id, t.name, t.color, t.category) for t in incident.tags if t.id not in known]
+        self.tag_picker.set_tags([*self._vm.tag_defs, *extra])
+        self.tag_picker.set_checked(t.id for t in incident.tags)
         self._sync_edit()

@@ -32,6 +32,7 @@ from app.viewmodels import Layout, MainViewModel
 from .admin_menu import AdminMenu
 from .camera_tree import CameraTreePanel
 from .detection_search import DetectionSearchPanel
+from .evidence_menu import EvidenceMenu
 from .incidents_panel import IncidentsPanel
 from .login_dialog import LoginDialog
 from .notifications import ToastStack
@@ -136,6 +137,8 @@ class MainWindow(QMainWindow):
         self._sync_detections()
         vm.incidents.sigStateChanged.connect(self._sync_incidents)
         self._sync_incidents()
+        self.evidence_menu = EvidenceMenu(vm.exports, vm.tags, self)  # hidden without export / incidents
+        vm.evidence.sigExportsRequested.connect(self.evidence_menu.show_exports)
         self.admin_menu = AdminMenu(vm.admin, self)  # hidden unless the backend user may administer
         vm.backend_status.sigChanged.connect(self._on_backend_status)
         vm.sigConnectionChanged.connect(self._on_connection)

@@ -1,5 +1,6 @@
 """The timeline's legend: what each lane colour means (recordings by store, motion, manual sessions, gap reasons,
-and the detections lane: a row per class, each in its own colour).
+the detections lane: a row per class, each in its own colour; the notes-and-tags lane: annotation markers and
+tagged-range bars in their tag's colour).
 
 One word-wrapped rich-text label: the entries flow onto a second line in a narrow window instead of widening it.
 """
@@ -14,6 +15,10 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 from .detection_style import detection_colour
 from .theme import MUTED
 from .timeline_lanes import GAP_COLOURS, MOTION_COLOUR, RECORDED_COLOURS, SESSION_COLOURS
+from .timeline_marks import ANNOTATION_COLOUR
+
+CHIP = "■"
+MARKER = "▼"  # the notes lane's annotation marker (a downward triangle)
 
 
 class TimelineLegend(QLabel):
@@ -37,9 +42,12 @@ class TimelineLegend(QLabel):
             (GAP_COLOURS["upload_failed"], self.tr("Upload failed")),
             (GAP_COLOURS["unknown"], self.tr("No recording")),
             (detection_colour("person"), self.tr("Detections (a row per class)")),
+            (ANNOTATION_COLOUR, self.tr("Notes and tags (▼ annotation, bar: tag)")),
         ]
+        glyphs = [CHIP] * (len(self.entries) - 1) + [MARKER]
         chips = [
-            f"<span style='color:{colour}; font-size:12pt'>■</span>&nbsp;{html.escape(text).replace(' ', '&nbsp;')}"
-            for colour, text in self.entries
+            f"<span style='color:{colour}; font-size:{12 if glyph == CHIP else 9}pt'>{glyph}</span>&nbsp;"
+            + html.escape(text).replace(" ", "&nbsp;")
+            for (colour, text), glyph in zip(self.entries, glyphs, strict=True)
         ]
         self.setText("&nbsp;&nbsp; ".join(chips))

@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 
 from backend.api.schemas import API_PREFIX
-from backend.api.schemas_exports import ClipOut, ExportDownload, ExportOut
+from backend.api.schemas_exports import DEFAULT_PAGE, ClipOut, ExportDownload, ExportOut, ExportPage
 
 from .client import BackendClient, BackendError, _error_from_response, is_loopback
 
@@ -67,6 +67,26 @@ class ExportsApi:
             body["incidentId"] = int(incident_id)
         answer = await self._client._request("POST", f"{BASE}/exports", json=body, ok=(200, 201, 202))
         return self._client._parse(ExportOut, answer)
+
+    async def exports(
+        self,
+        *,
+        limit: int = DEFAULT_PAGE,
+        before_created: datetime | None = None,
+        created_by: str | None = None,
+        status: str | None = None,
+    ) -> ExportPage:
+        """``GET /storage/exports``: a page of exports, newest first; pass the page's ``next_before_created`` as
+        ``before_created`` for the next one (None: no more). 403 without ``export``."""
+        params: dict[str, Any] = {"limit": int(limit)}
+        if before_created is not None:
+            params["beforeCreated"] = before_created.isoformat()
+        if created_by:
+            params["createdBy"] = created_by
+        if status:
+            params["status"] = status
+        answer = await self._client._request("GET", f"{BASE}/exports", params=params)
+        return self._client._parse(ExportPage, answer)
 
     async def export(self, export_id: str) -> ExportOut:
         """``GET /storage/exports/{id}``; 404 ``export_not_found``."""

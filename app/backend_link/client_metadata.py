@@ -70,6 +70,19 @@ class MetadataApi:
         body = _body(name=name, color=color, category=category)
         return self._client._parse(TagOut, await self._write("POST", "/tags", body))
 
+    async def update_tag(
+        self, tag_id: int, *, name: str | None = None, color: str | None = None, category: str | None = None
+    ) -> TagOut:
+        """``PATCH /tags/{id}`` (permission ``incidents``): only the values given change; 404 ``tag_not_found``,
+        409 ``tag_exists`` (a rename onto another tag's name)."""
+        changes = {"name": name, "color": color, "category": category}
+        body = _body(**{key: value for key, value in changes.items() if value is not None})
+        return self._client._parse(TagOut, await self._write("PATCH", f"/tags/{int(tag_id)}", body))
+
+    async def delete_tag(self, tag_id: int) -> None:
+        """``DELETE /tags/{id}`` (permission ``incidents``): the tag goes from every range and incident too."""
+        await self._delete(f"/tags/{int(tag_id)}")
+
     async def tagged_ranges(
         self, camera_id: str, start: datetime, end: datetime, limit: int = MAX_PAGE
     ) -> TaggedRangeList:

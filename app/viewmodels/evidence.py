@@ -28,12 +28,14 @@ from .timeline_marks import ANNOTATE, EXPORT, INCIDENTS, MarksService, Tag, Time
 
 class EvidenceViewModel(QObject):
     """See the module docstring. Signals: ``sigNotice(str)``, ``sigError(str)``, ``sigPermissionsChanged()``
-    (``available`` / ``can_*`` changed), ``sigIncidentCreated(int id)``."""
+    (``available`` / ``can_*`` changed), ``sigIncidentCreated(int id)``, ``sigExportsRequested()`` (the
+    operator asked for the Exports list)."""
 
     sigNotice = Signal(str)
     sigError = Signal(str)
     sigPermissionsChanged = Signal()
     sigIncidentCreated = Signal(int)
+    sigExportsRequested = Signal()
 
     def __init__(self, backend: BackendConnection, playback: Any, runner: TaskRunner, parent=None) -> None:
         super().__init__(parent)

@@ -47,6 +47,24 @@ def status_text(status: str) -> str:
     return texts.get(status, status)
 
 
+async def fetch_package(api: ExportsApi, export: ExportOut, path: Path, progress: Any = None) -> str:
+    """Download the completed ``export``'s package to ``path``, its SHA-256 checked against the one the export
+    reported (``export.sha256``) and the download route's; returns the SHA-256 (hex). Raises BackendError
+    (``checksum_mismatch``: nothing is left at ``path``). ``progress(written, total)`` is called per chunk."""
+    info = await api.download_info(export.id)
+    expected = (export.sha256 or info.sha256).lower()
+    if info.sha256.lower() != expected:
+        raise BackendError(0, CHECKSUM_MISMATCH)
+    return await api.download(info, Path(path), progress)
+
+
+def download_error_text(exc: BackendError) -> str:
+    """The operator's text of a failed package download."""
+    if exc.code == CHECKSUM_MISMATCH:
+        return translate("ExportJob", "The downloaded package does not match its SHA-256; it was discarded.")
+    return evidence_error_text(exc)
+
+
 class ExportJob(QObject):
     """See the module docstring. ``cameras``: (GUI id, name) shown; ``backend_ids`` sent; ``span_us`` the range.
 
@@ -173,12 +191,18 @@ class ExportJob(QObject):
             await asyncio.sleep(0.1)
         return self.completed
 
-    async def cancel(self) -> None:
-        if self.export is not None and not self.finished:
-            try:
-                await self._api().cancel_export(self.export.id)
-            except BackendError as exc:
-                self._set_error(evidence_error_text(exc))
+    async def cancel(self) -> bool:
+        """Cancel the queued or running export (the backend removes its temporary files); True when the
+        backend took it (the state is read back at once)."""
+        if self.export is None or self.finished:
+            return False
+        try:
+            api = self._api()
+            await api.cancel_export(self.export.id)
+            self._update(await api.export(self.export.id))
+        except BackendError as exc:
+            return self._set_error(evidence_error_text(exc))
+        return True
 
     # --- download ---------------------------------------------------------------------------------------
     def suggested_name(self) -> str:
@@ -191,20 +215,11 @@ class ExportJob(QObject):
         self.downloading, self.verified, self.saved_path, self.error = True, None, None, ""
         self.sigChanged.emit()
         try:
-            api = self._api()
-            info = await api.download_info(self.export.id)
-            expected = (self.export.sha256 or info.sha256).lower()
-            if info.sha256.lower() != expected:
-                raise BackendError(0, CHECKSUM_MISMATCH)
-            await api.download(info, Path(path), self.sigDownloadProgress.emit)
+            await fetch_package(self._api(), self.export, Path(path), self.sigDownloadProgress.emit)
         except BackendError as exc:
             self.downloading = False
             self.verified = False if exc.code == CHECKSUM_MISMATCH else None
-            if exc.code == CHECKSUM_MISMATCH:
-                return self._set_error(
-                    translate("ExportJob", "The downloaded package does not match its SHA-256; it was discarded.")
-                )
-            return self._set_error(evidence_error_text(exc))
+            return self._set_error(download_error_text(exc))
         self.downloading, self.verified, self.saved_path = False, True, Path(path)
         self.sigChanged.emit()
         return True

@@ -6,7 +6,7 @@ words), severity, status, camera (a GUI camera id) and tag. Typing restarts a de
 and then searches (``GET /api/v1/metadata/incidents``, best match first with words, else newest first);
 ``load_more`` appends the next page while ``has_more``. A newer search makes an older answer stale (dropped).
 ``open_incident(id)`` reads one incident into ``current``; ``update_current`` patches it (status, severity,
-description, assignee); ``play(incident)`` opens the player at its start with its cameras (``opener(camera_ids,
+description, assignee, tags); ``play(incident)`` opens the player at its start with its cameras (``opener(camera_ids,
 at_us)``: the main view-model's ``view_recordings``). ``incident_changed`` events refresh the list and the open
 incident. ``available``: backend usable and the user may view; ``can_edit``: permission ``incidents``.
 """
@@ -100,6 +100,7 @@ class IncidentsViewModel(QObject):
         self._active = False
         self.cameras: list[tuple[str, str]] = []  # (GUI id, name) of the XProtect inventory, by name
         self.tags: list[tuple[int, str, str]] = []  # (id, name, colour) for the tag filter
+        self.tag_defs: list[tuple[int, str, str, str]] = []  # (id, name, colour, category) for the tag picker
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
@@ -154,6 +155,7 @@ class IncidentsViewModel(QObject):
             self.sigStateChanged.emit()
             return False
         self.tags = [(t.id, t.name, t.color) for t in answer.tags]
+        self.tag_defs = [(t.id, t.name, t.color, t.category) for t in answer.tags]
         self.sigStateChanged.emit()
         return True
 
@@ -168,11 +170,14 @@ class IncidentsViewModel(QObject):
 
     # --- searching --------------------------------------------------------------------------------------
     def set_active(self, active: bool) -> None:
-        """The dock is shown: search once when nothing was searched yet."""
+        """The dock is shown: search once when nothing was searched yet; read the tags (they may have been
+        redefined meanwhile)."""
         self._active = active
-        if active and self.available and not self.searched and not self.busy:
+        if not (active and self.available):
+            return
+        if not self.searched and not self.busy:
             self.search()
-            self.runner.spawn(self.refresh_tags(), name="incident-tags")
+        self.runner.spawn(self.refresh_tags(), name="incident-tags")
 
     def set_query(self, text: str) -> None:
         """The search box changed: search after ``DEBOUNCE_MS`` without typing."""
@@ -250,7 +255,8 @@ class IncidentsViewModel(QObject):
         return True
 
     async def update_current(self, **changes: Any) -> bool:
-        """Patch the open incident (``status``, ``severity``, ``description``, ``assignee``: wire names)."""
+        """Patch the open incident (``status``, ``severity``, ``description``, ``assignee``, ``tagIds``: wire
+        names)."""
         if self.current is None:
             return False
         try:

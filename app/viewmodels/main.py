@@ -24,6 +24,7 @@ from .camera_tree import CameraFilterProxy, CameraTreeModel
 from .detection_search import DetectionSearchViewModel
 from .detections import DetectionsService
 from .evidence import EvidenceViewModel
+from .exports_list import ExportsListViewModel
 from .incidents import IncidentsViewModel
 from .layouts import Layout
 from .login import LoginViewModel, SessionFactory, default_session_factory
@@ -31,6 +32,7 @@ from .playback import PlaybackViewModel
 from .playback_sources import RecordingsService
 from .quota_meter import QuotaMeterViewModel
 from .recording import RecordingViewModel
+from .tag_admin import TagsViewModel
 from .wall import WallViewModel
 
 log = logging.getLogger(__name__)
@@ -51,7 +53,8 @@ class MainViewModel(QObject):
     pages the backend user may open), ``detection_search`` (DetectionSearchViewModel: the detections search
     panel; opening a result calls ``open_detection``), ``evidence`` (EvidenceViewModel: the timeline's
     selection, annotations, tags, clips, exports and new incidents), ``incidents`` (IncidentsViewModel: the
-    incidents panel; opening one in the player calls ``open_incident``). Signals: ``sigConnectionChanged()``
+    incidents panel; opening one in the player calls ``open_incident``), ``exports`` (ExportsListViewModel: the
+    Exports list), ``tags`` (TagsViewModel: tag definitions). Signals: ``sigConnectionChanged()``
     (``connection_text``, ``connected``), ``sigLiveCountChanged(int live, int assigned)`` (relayed from the
     wall).
     """
@@ -138,6 +141,10 @@ class MainViewModel(QObject):
         self.evidence.sigError.connect(self.notifier.error)
         self.incidents = IncidentsViewModel(self.backend, self.runner, opener=self.open_incident, parent=self)
         self.evidence.sigIncidentCreated.connect(lambda _id: self.incidents.search())
+        self.exports = ExportsListViewModel(self.backend, self.runner, parent=self)
+        self.exports.sigNotice.connect(self.notifier.info)
+        self.tags = TagsViewModel(self.backend, self.runner, parent=self)
+        self.tags.sigNotice.connect(self.notifier.info)
         self._set_connection(self.tr("Not connected"))
 
     @property
@@ -168,6 +175,7 @@ class MainViewModel(QObject):
         self.tree.set_inventory(inventory)
         self.detection_search.set_cameras([(cam.id, cam.name) for cam in inventory.cameras])
         self.incidents.set_cameras([(cam.id, cam.name) for cam in inventory.cameras])
+        self.exports.set_cameras([(cam.id, cam.name) for cam in inventory.cameras])
         first = self.wall.assigned_count == 0
         self.wall.set_source(self._open_live, inventory)
         if first and self._restore_wall:

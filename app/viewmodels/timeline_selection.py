@@ -98,9 +98,13 @@ class TimeSelection(QObject):
         """ "14:05:10 – 14:06:40 (1 min 30 s)" in local time (date included when it spans days), or ""."""
         if self._span is None:
             return ""
-        start, end = self._span
-        same_day = local_datetime(start).date() == local_datetime(max(start, end - 1)).date()
-        first = format_instant(start, with_date=not same_day)
-        last = format_instant(end, with_date=not same_day)
-        length = duration_text(max(1, round((end - start) / US)))
-        return translate("TimeSelection", "{0} – {1} ({2})").format(isolate(first), isolate(last), isolate(length))
+        return span_text(*self._span)
+
+
+def span_text(start: int, end: int) -> str:
+    """``[start, end)`` (µs UTC) as "14:05:10 – 14:06:40 (1 min 30 s)" in local time (dates when it spans days)."""
+    same_day = local_datetime(start).date() == local_datetime(max(start, end - 1)).date()
+    first = format_instant(start, with_date=not same_day)
+    last = format_instant(end, with_date=not same_day)
+    length = duration_text(max(1, round((end - start) / US)))
+    return translate("TimeSelection", "{0} – {1} ({2})").format(isolate(first), isolate(last), isolate(length))
