@@ -5,7 +5,7 @@ plain words."""
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, text
 from sqlalchemy.dialects import postgresql
 
 from backend.api.schemas_metadata import AnnotationCreate, IncidentCreate
@@ -15,7 +15,7 @@ from backend.db.models import Camera
 from backend.db.models_metadata import Incident, postgres_fts_ddl
 from backend.metadata import annotations as marks
 from backend.metadata import incidents
-from backend.metadata.search import SearchFilter, _Match, incident_page, search
+from backend.metadata.search import SearchFilter, _incident_filters, _Match, incident_page, search
 from backend.metadata.text import search_words
 from tests.test_backend_core_postgres import _fresh_database, postgres_url  # noqa: F401  (fixture)
 
@@ -23,10 +23,11 @@ from tests.test_backend_core_postgres import _fresh_database, postgres_url  # no
 def test_postgres_sql_is_a_bound_simple_tsquery_over_the_gin_indexed_vector() -> None:
     words = search_words("حَرِيق' OR 1=1; --", 200)
     match = _Match("postgresql", Incident, words)
-    found = match.matches()
-    compiled = select(found.c.id, found.c.score).order_by(found.c.score.desc()).compile(dialect=postgresql.dialect())
+    filters = _incident_filters(SearchFilter(words=words, severity="high", camera_id="cam-1"), match.key)
+    compiled = match.scored(Incident, filters).compile(dialect=postgresql.dialect())
     sql = str(compiled)
-    assert "WITH matches AS MATERIALIZED" in sql
+    assert "\nFROM incidents \nWHERE" in sql and "JOIN" not in sql, "the table is the match source: no self-join"
+    assert "incidents.severity = %(severity_1)s::VARCHAR" in sql and "incident_cameras.incident_id = incidents.id" in sql
     assert "incidents.search_vector @@ to_tsquery('simple'::regconfig, %(query)s::VARCHAR)" in sql
     assert "ts_rank(incidents.search_vector, to_tsquery('simple'::regconfig, %(query)s::VARCHAR)) AS score" in sql
     assert compiled.params["query"] == "'حريق':* & 'or':* & '1':*"  # folded words, quoted, prefix, ANDed
