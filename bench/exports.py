@@ -9,8 +9,9 @@ MPEG-TS segments back to back, indexed in a scratch SQLite database as the stora
 
 Timed (``hour_export_s``): the real export job (``backend.exports.job.ExportJob``) over the whole range: footage
 plan from the database, stream copy across the 60 segment boundaries into one MP4 with the exact range (edit
-list), its SHA-256, the manifest, the stored ZIP with its SHA-256, and ``put_file`` into a filesystem object
-store (which hashes the bytes again while copying). No XProtect, no audit log. Goal: under 5 s.
+list) written in place inside the stored ZIP, the read-back for its CRC-32 and SHA-256 and the package's
+SHA-256, the manifest, the fsync, and storing the package in a filesystem object store (a hard link). No
+XProtect, no audit log. Goal: under 5 s.
 
 Then (``search_p99_ms``) the metadata search benchmark of ``bench/metadata_search.py``: ``--items`` (100,000)
 incidents and annotations in a scratch SQLite database, 400 varied full-text searches with filters; the 99th
