@@ -117,3 +117,12 @@ def test_export_from_the_selection_downloads_a_verified_package(simulator, make_
         window.close()
 
     rt.run(scenario())
+
+
+def test_export_phases_are_the_operators_words() -> None:
+    from app.viewmodels.export_job import phase_text
+
+    assert phase_text("camera 2/3: copying") == "Camera 2 of 3: copying footage"
+    assert phase_text("camera 1/1: masking faces") == "Camera 1 of 1: blurring faces"
+    assert phase_text("packaging") == "Writing the package and its manifest"
+    assert phase_text("something new") == "something new", "an unknown phase is shown as the backend wrote it"

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.viewmodels.export_job import ExportJob
+from app.viewmodels.export_job import ExportJob, phase_text
 from app.viewmodels.recording_state import isolate
 
 MIN_REASON = 3  # ExportCreate.reason's minimum length
@@ -176,7 +176,7 @@ class ExportDialog(QDialog):
             self.progress.setValue(round(1000 * job.progress))
         text = job.state_text()
         if started and job.export is not None and not job.finished and job.export.phase:
-            text = f"{text} {isolate(job.export.phase)}"
+            text = f"{text} {phase_text(job.export.phase)}"
         if job.saved_path is not None and job.verified:
             self.progress.setValue(1000)
             text = self.tr("Saved to {0}; its SHA-256 matches the export's.").format(isolate(str(job.saved_path)))

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.viewmodels.export_job import phase_text
 from app.viewmodels.exports_list import ExportOut, ExportsListViewModel
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -266,7 +267,7 @@ class ExportsDialog(QDialog):
             item.setText(column, text)
         item.setData(0, ID_ROLE, export.id)
         item.setForeground(0, QColor(STATE_COLOURS.get(export.status, "#8a94a3")))
-        item.setToolTip(0, vm.error_text(export) or export.phase)
+        item.setToolTip(0, vm.error_text(export) or phase_text(export.phase))
         item.setToolTip(3, export.reason)
 
     def _sync(self) -> None:
@@ -313,7 +314,7 @@ class ExportsDialog(QDialog):
             self.detail_label.setText("")
             return
         self.progress.setValue(round(1000 * (1.0 if export.status == "completed" else export.progress)))
-        detail = vm.error_text(export) or (export.phase if export.status in ("queued", "running") else "")
+        detail = vm.error_text(export) or (phase_text(export.phase) if export.status in ("queued", "running") else "")
         saved = vm.saved.get(export.id)
         if saved is not None:
             detail = self.tr("Saved to {0}; its SHA-256 matches the export's.").format(str(saved))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,35 @@ def status_text(status: str) -> str:
         "expired": translate("ExportJob", "Expired: the package was removed."),
     }
     return texts.get(status, status)
+
+
+_CAMERA_PHASE = re.compile(r"camera (\d+)/(\d+): (copying|checking|masking faces)")
+
+
+def phase_text(phase: str) -> str:
+    """The operator's text for an export's ``phase`` (the backend's English phase names,
+    ``backend.exports.job``: ``camera N/M: copying|checking|masking faces``, ``packaging``, ...); an unknown
+    phase is shown as it is."""
+    found = _CAMERA_PHASE.fullmatch(phase)
+    if found is not None:
+        n, m, step = found.groups()
+        texts = {
+            "copying": translate("ExportJob", "Camera %1 of %2: copying footage"),
+            "checking": translate("ExportJob", "Camera %1 of %2: computing checksums"),
+            "masking faces": translate("ExportJob", "Camera %1 of %2: blurring faces"),
+        }
+        return texts[step].replace("%1", n).replace("%2", m)
+    texts = {
+        "queued": translate("ExportJob", "Waiting to start"),
+        "starting": translate("ExportJob", "Starting"),
+        "packaging": translate("ExportJob", "Writing the package and its manifest"),
+        "completed": translate("ExportJob", "Completed"),
+        "failed": translate("ExportJob", "Failed"),
+        "cancelled": translate("ExportJob", "Cancelled"),
+        "expired": translate("ExportJob", "Expired"),
+        "removed": translate("ExportJob", "Removed"),
+    }
+    return texts.get(phase, phase)
 
 
 async def fetch_package(api: ExportsApi, export: ExportOut, path: Path, progress: Any = None) -> str:
