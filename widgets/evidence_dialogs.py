@@ -27,8 +27,9 @@ from app.viewmodels.evidence import EvidenceViewModel
 from app.viewmodels.incidents import SEVERITIES, severity_text
 from app.viewmodels.playback_time import format_instant
 from app.viewmodels.recording_state import isolate
+from app.viewmodels.tag_admin import category_text
 
-from .tag_picker import TagPicker
+from .tag_picker import TagPicker, colour_swatch
 
 TAG_COLOURS = ("#3fb950", "#58a6ff", "#d29922", "#f85149", "#a371f7", "#db61a2")
 
@@ -163,7 +164,11 @@ class TagRangeDialog(EvidenceDialog):
 
     async def _load_tags(self) -> None:
         for tag in await self._vm.tags():
-            self.tag_combo.addItem(tag.name, tag.id)
+            self.tag_combo.addItem(colour_swatch(tag.colour), tag.name, tag.id)
+            if tag.category:
+                self.tag_combo.setItemData(
+                    self.tag_combo.count() - 1, category_text(tag.category), Qt.ItemDataRole.ToolTipRole
+                )
         self.tag_combo.setCurrentIndex(-1)
 
     async def run(self) -> bool:
