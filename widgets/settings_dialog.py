@@ -99,7 +99,7 @@ class SettingsDialog(QDialog):
         self.recording.limits.setText(
             self.tr(
                 "Between {0} and {1} minutes (the backend's limits). Used for the next recording you start."
-            ).format(f"{limits.min_s / 60:g}", f"{limits.max_s / 60:g}")
+            ).format(self._vm.minutes_text(limits.min_s), self._vm.minutes_text(limits.max_s))
         )
         self.backend.bundled.setChecked(form.backend_mode == BUNDLED)
         self.backend.remote.setChecked(form.backend_mode == REMOTE)

@@ -83,6 +83,11 @@ class SettingsViewModel(QObject):
         except KeyError:
             return None
 
+    @staticmethod
+    def minutes_text(seconds: int) -> str:
+        """``seconds`` as minutes in the operator's locale ("1", "1.5"; Arabic-Indic digits in Arabic)."""
+        return _minutes(seconds)
+
     @property
     def default_data_dir(self) -> str:
         return str(default_backend_data_dir())
@@ -266,7 +271,8 @@ class SettingsViewModel(QObject):
 
 
 def _minutes(seconds: int) -> str:
-    return f"{seconds / 60:g}"
+    """Minutes in the operator's locale (Arabic-Indic digits in Arabic), e.g. "1", "1.5"."""
+    return QLocale().toString(seconds / 60, "g", 6)
 
 
 def _arabic() -> bool:
