@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from .client import BackendClient, BackendError
+from .client import BAD_RESPONSE, BackendClient, BackendError
 from .session import log_in, log_out, who_am_i
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,8 @@ async def probe_backend(
             return ProbeResult(True, status, version, AUTH_TOKEN, me.username if me else "", me.role if me else "")
         if username and password:
             session = await log_in(url, username, password, timeout=timeout, transport=transport)
+            if not session.token:
+                raise BackendError(200, BAD_RESPONSE, "log-in without a token")
             user_client = BackendClient(url, session.token, timeout=timeout, transport=transport)
             try:
                 me = await who_am_i(user_client)
