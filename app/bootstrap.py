@@ -96,10 +96,19 @@ class Runtime:
             restore_wall=restore_wall,
             backend_options=backend,
         )
+        self.vm.settings.set_language_switcher(self.switch_language)
         self.quit_requested = asyncio.Event()
         self._old_handlers: dict[int, Any] = {}
         self._wakeup: QTimer | None = None
         self._closed = False
+
+    def switch_language(self, language: str) -> None:
+        """Apply ``language`` ("" = the system's) now: remove this runtime's translators, install the new ones
+        (Qt then sends every widget a LanguageChange event) and set the layout direction."""
+        for translator in self.translators:
+            self.app.removeTranslator(translator)
+        self.translators = install_translators(self.app, language)
+        log.info("language switched to %s", language or "the system's")
 
     def install_signal_handlers(self) -> None:
         """Make SIGINT (Ctrl-C) and SIGTERM (service stop) set ``quit_requested`` for a clean shutdown.

@@ -50,6 +50,7 @@ class LiveStream:
         rng: random.Random | None = None,
     ) -> None:
         self.camera = camera
+        self.jpeg = jpeg  # asked the ImageServer for standard JPEG pictures instead of H.264 (read-only)
         self._tokens = tokens
         self._loop = loop
         self._on_state = on_state

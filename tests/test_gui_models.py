@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from app.credentials import CredentialStore, CredentialsUnavailableError, normalise_server_url
-from app.settings import Settings
+from app.settings import SETTINGS_VERSION, Settings
 from app.viewmodels import CameraStatus, CameraTreeModel, Layout, TileViewModel, camera_ids_from_mime
 from app.viewmodels.camera_tree import CameraFilterProxy, CameraIdRole
 from media.frames import DecodedFrame
@@ -31,7 +31,7 @@ def test_settings_defaults_round_trip_and_environment_override(tmp_path):
     settings.set("last_cameras", ["a", "", "b"])
     settings.save()
     stored = json.loads(path.read_text())
-    assert stored["version"] == 1 and stored["values"]["server_url"] == "https://vms.example.com"
+    assert stored["version"] == SETTINGS_VERSION and stored["values"]["server_url"] == "https://vms.example.com"
     again = Settings(path, environ={"MILESTONE_USERNAME": "op1", "MILESTONE_BASE_URL": "https://other"})
     assert again.get("last_cameras") == ["a", "", "b"]
     assert again.get("username") == "op1" and again.get("server_url") == "https://other"  # env wins
@@ -43,13 +43,15 @@ def test_settings_defaults_round_trip_and_environment_override(tmp_path):
         settings.set("verify_tls", "maybe")
 
 
-def test_settings_ignore_a_corrupt_file_and_wrong_types(tmp_path):
+def test_settings_reset_a_corrupt_file_and_wrong_types(tmp_path):
+    # (tests/test_settings.py checks the backup copy and the operator's message.)
     path = tmp_path / "settings.json"
     path.write_text("{not json")
     assert Settings(path, environ={}).get("auth_type") == "basic"
     path.write_text(json.dumps({"version": 1, "values": {"verify_tls": "sometimes", "username": "u", "zzz": 1}}))
     settings = Settings(path, environ={})
-    assert settings.get("verify_tls") is True and settings.get("username") == "u"
+    assert settings.get("verify_tls") is True and settings.get("username") == ""  # reset to the defaults
+    assert settings.recovered_backup is not None
 
 
 # --- credentials --------------------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from .playback_panel import PlaybackPanel
 from .quota_meters import QuotaMeters
 from .recording_marks import WallRecordingMarks
 from .recording_panel import RecordingPanel
+from .settings_dialog import SettingsDialog
 from .video_wall import VideoWall
 
 DETECTIONS_WIDTH = 470  # the detections dock's width when shown: two columns of result cards
@@ -78,9 +79,10 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._vm = vm
         self._login_dialog: LoginDialog | None = None
+        self._settings_dialog: SettingsDialog | None = None
         self.setWindowTitle(self.tr("Control Room — Live"))
         self.resize(1600, 900)
-        self.wall = VideoWall(vm.wall, self)
+        self.wall = VideoWall(vm.wall, self, behaviour=vm.tile_behaviour)
         self.playback_panel = PlaybackPanel(vm.playback, self, evidence=vm.evidence)
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.wall)
@@ -137,6 +139,7 @@ class MainWindow(QMainWindow):
         self._sync_detections()
         vm.incidents.sigStateChanged.connect(self._sync_incidents)
         self._sync_incidents()
+        self._build_file_menu()
         self.evidence_menu = EvidenceMenu(vm.exports, vm.tags, self)  # hidden without export / incidents
         vm.evidence.sigExportsRequested.connect(self.evidence_menu.show_exports)
         self.admin_menu = AdminMenu(vm.admin, self)  # hidden unless the backend user may administer
@@ -149,6 +152,40 @@ class MainWindow(QMainWindow):
         self._on_connection()
         self._on_backend_status()
         self._on_live_count(vm.wall.live_count, vm.wall.assigned_count)
+        if vm.startup_notice:  # a damaged settings file was reset: say so once the window shows
+            QTimer.singleShot(0, self._show_startup_notice)
+
+    def _build_file_menu(self) -> None:
+        self.file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.settings_action = QAction(self.tr("&Settings…"), self)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.setStatusTip(self.tr("Servers, language, video, tiles, recording and backend"))
+        self.settings_action.triggered.connect(self.show_settings)
+        self.file_menu.addAction(self.settings_action)
+        self.file_menu.addSeparator()
+        quit_action = QAction(self.tr("&Quit"), self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        self.file_menu.addAction(quit_action)
+
+    def _show_startup_notice(self) -> None:
+        text = self._vm.startup_notice
+        self.statusBar().showMessage(text, 60000)
+        self.toasts.show_message(text, "error")
+
+    def show_settings(self) -> SettingsDialog:
+        """Open (or raise) the Settings dialog (window-modal, non-blocking); returns it."""
+        if self._settings_dialog is None:
+            self._settings_dialog = SettingsDialog(self._vm.settings, self)
+            self._settings_dialog.setModal(True)
+            self._settings_dialog.finished.connect(self._forget_settings_dialog)
+        self._settings_dialog.open()
+        return self._settings_dialog
+
+    def _forget_settings_dialog(self) -> None:
+        dialog, self._settings_dialog = self._settings_dialog, None
+        if dialog is not None:
+            dialog.deleteLater()
 
     def _build_toolbar(self) -> None:
         bar = QToolBar(self.tr("Wall"), self)

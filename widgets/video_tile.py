@@ -5,6 +5,8 @@ coalesced pull), and painted in ``paintEvent`` keeping the picture's aspect rati
 (custom MIME type from the camera tree) and maximises/restores on double-click; both go to the wall view-model.
 A tile the stream quota refused shows why (the backend's message in the operator's language) with a Retry
 button; a tile showing video without a confirmed quota slot carries a small note at its bottom edge.
+The operator's ``TileBehaviour`` (Settings > Tiles) can hide the name band over live video, turn off
+double-click maximise and stretch the picture instead of keeping its aspect ratio.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QMenu, QPushButton, QSizePolicy, QWidget
 
 from app.viewmodels import CAMERA_MIME_TYPE, TileViewModel, WallViewModel, camera_ids_from_mime
+from app.viewmodels.settings_tiles import TileBehaviour
 
 from .frame_pacer import FramePacer
 from .theme import ACCENT, MUTED, STATE_COLOURS, TILE_BACKGROUND
@@ -40,10 +43,18 @@ QUOTA_REFUSED_COLOUR = "#f85149"
 class VideoTile(QWidget):
     """The widget of ``tile`` on ``wall`` (the wall view-model receives drops, maximise and clear requests)."""
 
-    def __init__(self, tile: TileViewModel, wall: WallViewModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        tile: TileViewModel,
+        wall: WallViewModel,
+        parent: QWidget | None = None,
+        behaviour: TileBehaviour | None = None,
+    ) -> None:
         super().__init__(parent)
         self._tile = tile
         self._wall = wall
+        self._behaviour = behaviour or TileBehaviour(parent=self)
+        self._behaviour.sigChanged.connect(self.update)
         self._drag_hover = False
         self.setAcceptDrops(True)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -115,7 +126,7 @@ class VideoTile(QWidget):
         QTimer.singleShot(0, self._pacer.pull_now)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
+        if event.button() == Qt.MouseButton.LeftButton and self._behaviour.double_click_maximise:
             self._wall.toggle_maximise(self._tile.index)
             event.accept()
         else:
@@ -180,6 +191,10 @@ class VideoTile(QWidget):
     def _paint_image(self, p: QPainter, rect: QRectF, image) -> None:
         ratio = self.devicePixelRatioF()
         iw, ih = image.width() / ratio, image.height() / ratio
+        if not self._behaviour.keep_aspect:
+            p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            p.drawImage(rect, image)  # stretched over the whole tile
+            return
         scale = min(rect.width() / iw, rect.height() / ih)
         w, h = iw * scale, ih * scale
         target = QRectF(rect.x() + (rect.width() - w) / 2, rect.y() + (rect.height() - h) / 2, w, h)
@@ -275,6 +290,10 @@ class VideoTile(QWidget):
                 below = QRectF(body.left(), top, body.width(), max(0.0, body.bottom() - top))
                 flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
                 p.drawText(below, flags, reason)
+        elif not self._behaviour.overlays:  # live video without the name band (Settings > Tiles)
+            if tile.quota_note:
+                self._paint_quota_note(p, rect, tile.quota_note)  # problems still show
+            return
         band = QRectF(rect.x(), rect.y(), rect.width(), BAND_HEIGHT)
         gradient = QLinearGradient(band.topLeft(), band.bottomLeft())
         gradient.setColorAt(0.0, QColor(0, 0, 0, 200))

@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
 from app.viewmodels import WallViewModel
+from app.viewmodels.settings_tiles import TileBehaviour
 
 from .video_tile import VideoTile
 
@@ -14,11 +15,15 @@ SPACING = 2  # logical pixels between tiles
 
 
 class VideoWall(QWidget):
-    """Shows ``wall.tiles`` in ``wall.layout``'s cells; one tile fills the wall while maximised."""
+    """Shows ``wall.tiles`` in ``wall.layout``'s cells; one tile fills the wall while maximised. ``behaviour``
+    (the operator's tile settings) is passed to every tile (None: the defaults)."""
 
-    def __init__(self, wall: WallViewModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, wall: WallViewModel, parent: QWidget | None = None, behaviour: TileBehaviour | None = None
+    ) -> None:
         super().__init__(parent)
         self._wall = wall
+        self._behaviour = behaviour
         self._tiles: list[VideoTile] = []
         self._grid_host: QWidget | None = None
         self.setAutoFillBackground(True)
@@ -47,7 +52,7 @@ class VideoWall(QWidget):
         grid = QGridLayout(self._grid_host)
         grid.setContentsMargins(SPACING, SPACING, SPACING, SPACING)
         grid.setSpacing(SPACING)
-        self._tiles = [VideoTile(tile, self._wall, self._grid_host) for tile in self._wall.tiles]
+        self._tiles = [VideoTile(tile, self._wall, self._grid_host, self._behaviour) for tile in self._wall.tiles]
         self.layout().addWidget(self._grid_host)
         self._place()
 

@@ -32,6 +32,8 @@ from .playback import PlaybackViewModel
 from .playback_sources import RecordingsService
 from .quota_meter import QuotaMeterViewModel
 from .recording import RecordingViewModel
+from .settings import SettingsViewModel
+from .settings_tiles import TileBehaviour
 from .tag_admin import TagsViewModel
 from .wall import WallViewModel
 
@@ -54,7 +56,9 @@ class MainViewModel(QObject):
     panel; opening a result calls ``open_detection``), ``evidence`` (EvidenceViewModel: the timeline's
     selection, annotations, tags, clips, exports and new incidents), ``incidents`` (IncidentsViewModel: the
     incidents panel; opening one in the player calls ``open_incident``), ``exports`` (ExportsListViewModel: the
-    Exports list), ``tags`` (TagsViewModel: tag definitions). Signals: ``sigConnectionChanged()``
+    Exports list), ``tags`` (TagsViewModel: tag definitions), ``settings`` (SettingsViewModel: the Settings
+    dialog), ``tile_behaviour`` (TileBehaviour: how the wall's tiles behave), ``startup_notice`` (a damaged
+    settings file was reset: the message to show once). Signals: ``sigConnectionChanged()``
     (``connection_text``, ``connected``), ``sigLiveCountChanged(int live, int assigned)`` (relayed from the
     wall).
     """
@@ -145,7 +149,30 @@ class MainViewModel(QObject):
         self.exports.sigNotice.connect(self.notifier.info)
         self.tags = TagsViewModel(self.backend, self.runner, parent=self)
         self.tags.sigNotice.connect(self.notifier.info)
+        self.tile_behaviour = TileBehaviour.from_settings(settings, parent=self)
+        self.settings = SettingsViewModel(
+            settings, credentials, self.runner, self.backend, lambda: self.recording.limits, parent=self
+        )
+        self.settings.sigApplied.connect(self._on_settings_applied)
+        self.settings.sigSaveFailed.connect(self.notifier.error)
+        self.settings.sigNotice.connect(self.notifier.info)
         self._set_connection(self.tr("Not connected"))
+
+    @property
+    def startup_notice(self) -> str:
+        """What the operator must know about the settings file at start ("" = nothing): a damaged file was set
+        aside and the defaults restored."""
+        backup = self._settings.recovered_backup
+        if backup is None:
+            return ""
+        return self.tr(
+            "The settings file was damaged and has been reset to the defaults; the damaged file was kept as {0}."
+        ).format(backup.name)
+
+    def _on_settings_applied(self, changed: list[str]) -> None:
+        self.tile_behaviour.load(self._settings)
+        if "recording_duration" in changed:
+            self.recording.set_duration(int(self._settings.get("recording_duration")))
 
     @property
     def connection_text(self) -> str:
@@ -168,7 +195,10 @@ class MainViewModel(QObject):
             self._set_connection(self.tr("Not connected"))
 
     def _open_live(self, camera: Camera, on_state, on_frame) -> Any:
-        return self._engine.open_live(camera, tokens=self.login.session, on_state=on_state, on_frame=on_frame)
+        jpeg = self._settings.get("live_format") == "jpeg"  # the operator's choice (Settings > Video)
+        return self._engine.open_live(
+            camera, tokens=self.login.session, on_state=on_state, on_frame=on_frame, jpeg=jpeg
+        )
 
     def _on_logged_in(self, session: Any, inventory: Inventory) -> None:
         # The stream opener reads login.session at open time; the session identifies the account for the backend.
