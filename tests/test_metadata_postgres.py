@@ -27,7 +27,8 @@ def test_postgres_sql_is_a_bound_simple_tsquery_over_the_gin_indexed_vector() ->
     compiled = match.scored(Incident, filters).compile(dialect=postgresql.dialect())
     sql = str(compiled)
     assert "\nFROM incidents \nWHERE" in sql and "JOIN" not in sql, "the table is the match source: no self-join"
-    assert "incidents.severity = %(severity_1)s::VARCHAR" in sql and "incident_cameras.incident_id = incidents.id" in sql
+    assert "incidents.severity = %(severity_1)s::VARCHAR" in sql
+    assert "incident_cameras.incident_id = incidents.id" in sql
     assert "incidents.search_vector @@ to_tsquery('simple'::regconfig, %(query)s::VARCHAR)" in sql
     assert "ts_rank(incidents.search_vector, to_tsquery('simple'::regconfig, %(query)s::VARCHAR)) AS score" in sql
     assert compiled.params["query"] == "'حريق':* & 'or':* & '1':*"  # folded words, quoted, prefix, ANDed
