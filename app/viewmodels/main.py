@@ -34,6 +34,7 @@ from .quota_meter import QuotaMeterViewModel
 from .recording import RecordingViewModel
 from .tag_admin import TagsViewModel
 from .wall import WallViewModel
+from .wall_windows import WallWindowsViewModel
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,8 @@ class MainViewModel(QObject):
     panel; opening a result calls ``open_detection``), ``evidence`` (EvidenceViewModel: the timeline's
     selection, annotations, tags, clips, exports and new incidents), ``incidents`` (IncidentsViewModel: the
     incidents panel; opening one in the player calls ``open_incident``), ``exports`` (ExportsListViewModel: the
-    Exports list), ``tags`` (TagsViewModel: tag definitions). Signals: ``sigConnectionChanged()``
+    Exports list), ``tags`` (TagsViewModel: tag definitions), ``walls`` (WallWindowsViewModel: detached wall
+    windows on other screens and the named layouts saved in the backend). Signals: ``sigConnectionChanged()``
     (``connection_text``, ``connected``), ``sigLiveCountChanged(int live, int assigned)`` (relayed from the
     wall).
     """
@@ -145,6 +147,9 @@ class MainViewModel(QObject):
         self.exports.sigNotice.connect(self.notifier.info)
         self.tags = TagsViewModel(self.backend, self.runner, parent=self)
         self.tags.sigNotice.connect(self.notifier.info)
+        self.walls = WallWindowsViewModel(
+            self.backend, self.runner, self.notifier, gate=self.reservations, clock=clock, parent=self
+        )
         self._set_connection(self.tr("Not connected"))
 
     @property
@@ -178,6 +183,7 @@ class MainViewModel(QObject):
         self.exports.set_cameras([(cam.id, cam.name) for cam in inventory.cameras])
         first = self.wall.assigned_count == 0
         self.wall.set_source(self._open_live, inventory)
+        self.walls.set_source(self._open_live, inventory)
         if first and self._restore_wall:
             self.wall.fill(list(self._settings.get("last_cameras")))
         self._server = self.login.server_url
@@ -318,6 +324,7 @@ class MainViewModel(QObject):
         if self.login.session is not None:
             await self.save_settings()
         self.wall.close_streams()
+        self.walls.close_all()
         await self.reservations.aclose()
         await self.playback.aclose()
         await self.backend.aclose()

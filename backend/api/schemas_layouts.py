@@ -57,7 +57,9 @@ class LayoutCreate(ApiRequest):
     shared: bool = False
     grid: Grid = Field(description="1x1, 2x2, ... 8x8 or 1+5")
     cameras: list[str] = Field(default_factory=list, max_length=64, description='camera id per tile, "" for empty')
-    screen: ScreenIdentity = Field(default_factory=ScreenIdentity)
+    screen: ScreenIdentity = Field(
+        default_factory=lambda: ScreenIdentity(name="", model="", manufacturer="", serial="")
+    )
     geometry: Geometry | None = None
     full_screen: bool = False
     carousel_s: int = Field(0, ge=0, le=MAX_CAROUSEL_S, description="seconds between carousel steps; 0: off")

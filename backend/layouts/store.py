@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from backend.api.schemas_layouts import GRIDS, LayoutCreate, LayoutOut, LayoutPatch
+from backend.api.schemas_layouts import GRIDS, Geometry, LayoutCreate, LayoutOut, LayoutPatch, ScreenIdentity
 from backend.db.models_layouts import WallLayout
 from backend.layouts.errors import LayoutExistsError, LayoutForbiddenError, LayoutNotFoundError
 from backend.playback.ranges import from_us
@@ -25,8 +25,8 @@ def layout_out(row: WallLayout) -> LayoutOut:
         shared=row.shared,
         grid=row.grid,
         cameras=list(row.cameras),
-        screen=row.screen,
-        geometry=row.geometry,
+        screen=ScreenIdentity.model_validate(row.screen),
+        geometry=Geometry.model_validate(row.geometry) if row.geometry is not None else None,
         full_screen=row.full_screen,
         carousel_s=row.carousel_s,
         created_at=from_us(row.created_us),
