@@ -117,10 +117,12 @@ class WallViewModel(QObject):
                 tile.assign(None)
             elif cam is not None and not self._has(cam.id):
                 tile.mark_unavailable(cam.id)
-            tile.set_opener(opener)
             wanted = tile.unavailable
+            tile.set_opener(opener)  # (empties the tile's ``unavailable``)
             if wanted and self._has(wanted):
                 tile.assign(self.camera(wanted))
+            elif wanted:
+                tile.mark_unavailable(wanted)
         self.sigAssignmentChanged.emit()
         self._update_live()
 

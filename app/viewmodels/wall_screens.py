@@ -131,7 +131,7 @@ class Reflow:
             return None
         found = match_screen(wanted, self.screens)
         if found is not None:
-            return Placement(found, fit(geometry, None, found.available) if geometry else None, full_screen)
+            return Placement(found, fit(geometry, found.available, found.available), full_screen)
         order = sorted(range(len(self.screens)), key=lambda i: (self._reflowed.get(i, 0), not self.screens[i].primary))
         index = order[0]
         self._reflowed[index] = self._reflowed.get(index, 0) + 1
