@@ -9,7 +9,7 @@ drops and menus on the tiles pause the carousel for one interval.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QMoveEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -134,7 +134,8 @@ class WallWindow(QWidget):
                 frame = placement.geometry or Rect(
                     area.x + area.width // 10, area.y + area.height // 10, area.width * 4 // 5, area.height * 4 // 5
                 )
-                self.setGeometry(QRect(frame.x, frame.y, frame.width, frame.height))
+                self.resize(frame.width, frame.height)
+                self.move(frame.x, frame.y)  # the window frame's corner (saved from frameGeometry)
         self._ready = True
         if placement is not None and placement.full_screen:
             self.showFullScreen()
@@ -173,8 +174,10 @@ class WallWindow(QWidget):
             return
         screen = self.screen()
         identity = screen_info(screen).identity if screen is not None else self._entry.screen
-        g = self.geometry()
-        self._entry.note_geometry(identity, Rect(g.x(), g.y(), g.width(), g.height()), self.isFullScreen())
+        corner, size = self.frameGeometry().topLeft(), self.size()
+        self._entry.note_geometry(
+            identity, Rect(corner.x(), corner.y(), size.width(), size.height()), self.isFullScreen()
+        )
 
     # --- header -----------------------------------------------------------------------------------------
     def _sync_title(self) -> None:
