@@ -138,16 +138,23 @@ class WallWindow(QWidget):
                 self.move(frame.x, frame.y)  # the window frame's corner (saved from frameGeometry)
         self._ready = True
         if placement is not None and placement.full_screen:
-            self.showFullScreen()
+            self._show_full_screen()
         else:
             self.show()
         self._report()
+
+    def _show_full_screen(self) -> None:
+        self.showFullScreen()
+        # Without a window manager (a kiosk X server, Xvfb) full screen is only a state: cover the screen too.
+        screen = self.screen()
+        if screen is not None and self.geometry() != screen.geometry():
+            self.setGeometry(screen.geometry())
 
     def toggle_full_screen(self) -> None:
         if self.isFullScreen():
             self.showNormal()
         else:
-            self.showFullScreen()
+            self._show_full_screen()
         self._report()
 
     def leave_full_screen(self) -> None:
