@@ -37,6 +37,7 @@ EVENT_TYPES = frozenset(
         "clip_changed",
         "annotation_changed",
         "incident_changed",
+        "layout_changed",
     }
 )
 DEFAULT_QUEUE_SIZE = 256

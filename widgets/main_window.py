@@ -42,6 +42,7 @@ from .recording_marks import WallRecordingMarks
 from .recording_panel import RecordingPanel
 from .settings_dialog import SettingsDialog
 from .video_wall import VideoWall
+from .wall_menu import WallsMenu
 
 DETECTIONS_WIDTH = 470  # the detections dock's width when shown: two columns of result cards
 STATUS_COLOURS = {"ok": "#2ea043", "busy": "#d29922", "warning": "#d29922", "error": "#f85149", "off": "#6e7681"}
@@ -218,6 +219,8 @@ class MainWindow(QMainWindow):
         more_button.setMenu(more)
         more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         bar.addWidget(more_button)
+        self.walls_menu = WallsMenu(self._vm.wall, self._vm.walls, self, self._vm.tile_behaviour)  # detached walls
+        bar.addWidget(self.walls_menu.button)
         bar.addSeparator()
         self.recordings_action = QAction(self.tr("View recordings"), self)
         self.recordings_action.setToolTip(self.tr("Timeline and player of the selected camera"))
@@ -357,5 +360,6 @@ class MainWindow(QMainWindow):
             dialog.deleteLater()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.walls_menu.close_all()
         self.sigCloseRequested.emit()
         super().closeEvent(event)

@@ -94,10 +94,15 @@ class VideoTile(QWidget):
             parts = [tile.camera_name, tile.quota_text]
         else:
             parts = [tile.camera_name, tile.state_text, tile.reason_text, tile.quota_note_reason]
-        self.setToolTip(" — ".join(p for p in parts if p) if tile.camera else "")
+        self.setToolTip(" — ".join(p for p in parts if p) if tile.camera else self._empty_tip())
         self.retry_button.setVisible(refused)
         self._place_retry()
         self.update()
+
+    def _empty_tip(self) -> str:
+        if self._tile.unavailable:
+            return self.tr("Camera not available: {0}").format(self._tile.unavailable)
+        return ""
 
     def _place_retry(self) -> None:
         button = self.retry_button
@@ -211,7 +216,11 @@ class VideoTile(QWidget):
         p.setFont(font)
         p.setPen(QColor(MUTED))
         text = self.tr("Drag a camera here")
-        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        if self._tile.unavailable:  # a saved layout named a camera this server does not list
+            p.setPen(QColor(QUOTA_NOTE_COLOUR))
+            text = self.tr("Camera not available: {0}").format(self._tile.unavailable)
+        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+        p.drawText(rect.adjusted(12, 0, -12, 0), flags, text)
         p.setPen(QColor("#3d4552"))
         p.drawText(
             rect.adjusted(16, 12, -16, -12),

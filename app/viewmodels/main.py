@@ -36,6 +36,7 @@ from .settings import SettingsViewModel
 from .settings_tiles import TileBehaviour
 from .tag_admin import TagsViewModel
 from .wall import WallViewModel
+from .wall_windows import WallWindowsViewModel
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,8 @@ class MainViewModel(QObject):
     incidents panel; opening one in the player calls ``open_incident``), ``exports`` (ExportsListViewModel: the
     Exports list), ``tags`` (TagsViewModel: tag definitions), ``settings`` (SettingsViewModel: the Settings
     dialog), ``tile_behaviour`` (TileBehaviour: how the wall's tiles behave), ``startup_notice`` (a damaged
-    settings file was reset: the message to show once). Signals: ``sigConnectionChanged()``
+    settings file was reset: the message to show once), ``walls`` (WallWindowsViewModel: detached wall windows
+    on other screens and the named layouts saved in the backend). Signals: ``sigConnectionChanged()``
     (``connection_text``, ``connected``), ``sigLiveCountChanged(int live, int assigned)`` (relayed from the
     wall).
     """
@@ -156,6 +158,9 @@ class MainViewModel(QObject):
         self.settings.sigApplied.connect(self._on_settings_applied)
         self.settings.sigSaveFailed.connect(self.notifier.error)
         self.settings.sigNotice.connect(self.notifier.info)
+        self.walls = WallWindowsViewModel(
+            self.backend, self.runner, self.notifier, gate=self.reservations, clock=clock, parent=self
+        )
         self._set_connection(self.tr("Not connected"))
 
     @property
@@ -208,6 +213,7 @@ class MainViewModel(QObject):
         self.exports.set_cameras([(cam.id, cam.name) for cam in inventory.cameras])
         first = self.wall.assigned_count == 0
         self.wall.set_source(self._open_live, inventory)
+        self.walls.set_source(self._open_live, inventory)
         if first and self._restore_wall:
             self.wall.fill(list(self._settings.get("last_cameras")))
         self._server = self.login.server_url
@@ -348,6 +354,7 @@ class MainViewModel(QObject):
         if self.login.session is not None:
             await self.save_settings()
         self.wall.close_streams()
+        self.walls.close_all()
         await self.reservations.aclose()
         await self.playback.aclose()
         await self.backend.aclose()

@@ -114,6 +114,7 @@ class TileViewModel(QObject):
         self._lease: StreamLease | None = None
         self._clock = clock or SystemClock()
         self._camera: Camera | None = None
+        self._unavailable = ""  # the id of a camera a layout named but the inventory does not list
         self._handle: Any = None
         self._generation = 0
         self._state: StreamState | None = None
@@ -135,6 +136,12 @@ class TileViewModel(QObject):
     @property
     def camera(self) -> Camera | None:
         return self._camera
+
+    @property
+    def unavailable(self) -> str:
+        """The id (or name) of the camera a layout put here that this server does not list ("" otherwise); the
+        tile is empty and says so."""
+        return self._unavailable
 
     @property
     def camera_name(self) -> str:
@@ -224,6 +231,7 @@ class TileViewModel(QObject):
         self._close_handle()
         self._drop_lease()
         self._camera = camera
+        self._unavailable = ""
         self._stats.reset()
         self._frame, self._image, self._image_painted = None, None, True
         self._set_state(None, "")
@@ -231,6 +239,12 @@ class TileViewModel(QObject):
             self._start(camera)
         self.sigCameraChanged.emit()
         self.sigFrameReady.emit()  # the picture changed (now empty)
+
+    def mark_unavailable(self, camera_id: str) -> None:
+        """Empty the tile and note that it should show ``camera_id``, which the inventory does not list."""
+        self.assign(None)
+        self._unavailable = camera_id
+        self.sigCameraChanged.emit()
 
     def retry_quota(self) -> None:
         """The operator's Retry on a refused tile: reserve again; the stream opens when granted."""

@@ -88,6 +88,12 @@ class WallViewModel(QObject):
         """Camera id per tile ("" for an empty tile), in tile order."""
         return [t.camera.id if t.camera is not None else "" for t in self._tiles]
 
+    @property
+    def layout_camera_ids(self) -> list[str]:
+        """What a saved layout keeps: the camera id per tile, including cameras this server does not list
+        (``TileViewModel.unavailable``), "" for an empty tile."""
+        return [t.camera.id if t.camera is not None else t.unavailable for t in self._tiles]
+
     def stats(self) -> list[TileStatsSnapshot]:
         """Per-tile display statistics, in tile order."""
         return [t.stats() for t in self._tiles]
@@ -100,14 +106,23 @@ class WallViewModel(QObject):
     def set_source(self, opener: StreamOpener | None, inventory: Inventory | None) -> None:
         """Bind the wall to a logged-in session: how to open streams and which cameras exist.
 
-        Tiles whose camera is no longer in ``inventory`` are cleared; the others reopen with the new opener.
+        Tiles whose camera is no longer in ``inventory`` are emptied and say which camera they miss (all are
+        cleared without an inventory); tiles that missed a camera the inventory now lists show it; the others
+        reopen with the new opener.
         """
         self._opener, self._inventory = opener, inventory
         for tile in self._tiles:
             cam = tile.camera
-            if cam is not None and (inventory is None or not self._has(cam.id)):
+            if cam is not None and inventory is None:
                 tile.assign(None)
-            tile.set_opener(opener)
+            elif cam is not None and not self._has(cam.id):
+                tile.mark_unavailable(cam.id)
+            wanted = tile.unavailable
+            tile.set_opener(opener)  # (empties the tile's ``unavailable``)
+            if wanted and self._has(wanted):
+                tile.assign(self.camera(wanted))
+            elif wanted:
+                tile.mark_unavailable(wanted)
         self.sigAssignmentChanged.emit()
         self._update_live()
 
@@ -157,6 +172,30 @@ class WallViewModel(QObject):
             if camera_id and self.assign_camera(index, camera_id):
                 shown += 1
         return shown
+
+    def open_layout(self, layout: Layout, camera_ids: list[str]) -> list[str]:
+        """Show ``layout`` with ``camera_ids`` per tile (a saved layout): tiles whose camera this server does not
+        list (or before a login) stay empty and say which camera they miss. Returns those missing ids."""
+        self.set_layout(layout)
+        missing: list[str] = []
+        ids = list(camera_ids[: len(self._tiles)]) + [""] * max(0, len(self._tiles) - len(camera_ids))
+        for tile, camera_id in zip(self._tiles, ids, strict=True):
+            camera = self.camera(camera_id) if camera_id else None
+            if camera is not None:
+                tile.assign(camera)
+            elif camera_id:
+                tile.mark_unavailable(camera_id)
+                missing.append(camera_id)
+            else:
+                tile.assign(None)
+        self.sigAssignmentChanged.emit()
+        self._update_live()
+        return missing
+
+    def show_page(self, camera_ids: list[str]) -> None:
+        """Put ``camera_ids`` on the tiles in order, clearing the rest (the carousel's step); unknown ids give
+        tiles that say so, like ``open_layout``."""
+        self.open_layout(self._layout, camera_ids)
 
     def toggle_maximise(self, index: int) -> None:
         """Maximise tile ``index``, or restore the layout when it is the maximised one."""

@@ -20,6 +20,7 @@ from backend.api import (
     events_ws,
     exports,
     health,
+    layouts,
     login,
     metadata,
     metrics,
@@ -45,6 +46,7 @@ API_ROUTERS = (
     metadata.router,
     clips.router,
     exports.router,
+    layouts.router,
 )
 
 

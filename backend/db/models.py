@@ -441,4 +441,5 @@ class DetectionRun(Base):
 
 from backend.db import models_clips as _models_clips  # noqa: E402,F401
 from backend.db import models_exports as _models_exports  # noqa: E402,F401
+from backend.db import models_layouts as _models_layouts  # noqa: E402,F401
 from backend.db import models_metadata as _models_metadata  # noqa: E402,F401
