@@ -2458,7 +2458,7 @@ The record stays in the list and in the audit log.</source>
     </message>
     <message>
         <source>Password changed</source>
-        <translation>تغيير كلمة المرور</translation>
+        <translation>آخر تغيير لكلمة المرور</translation>
     </message>
     <message>
         <source>Disabled</source>
