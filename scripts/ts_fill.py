@@ -175,10 +175,10 @@ def dump(ts: Path, unfinished_only: bool) -> list[str]:
         if unfinished_only and not is_unfinished(message):
             continue
         translation = message.find("translation")
-        forms = translation.findall("numerusform") if translation is not None else []
-        text = NUMERUS_SEPARATOR.join(f.text or "" for f in forms) if forms else (translation.findtext(".") or "")
-        if unfinished_only:
-            text = ""
+        text = ""
+        if translation is not None and not unfinished_only:
+            forms = translation.findall("numerusform")
+            text = NUMERUS_SEPARATOR.join(f.text or "" for f in forms) if forms else (translation.text or "")
         cells = (context, message.findtext("source") or "", text)
         lines.append("\t".join(escape_cell(c) for c in cells))
     return lines
