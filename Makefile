@@ -1,12 +1,13 @@
 # Two entry points for a fresh machine:
 #   make demo   simulator + operator application logged into it, wall filled (offscreen screenshots without a display)
 #   make test   lint, architecture contracts and the whole test suite
+# Both build the compiled translations first (make translations: translations/*.ts -> *.qm, not committed).
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint system-deps venv gui simulator clean
+.PHONY: demo test lint system-deps venv gui simulator clean translations
 
 system-deps:
 	bash scripts/install-system-deps.sh
@@ -24,10 +25,20 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-demo: system-deps venv
+# Qt's compiled catalogues (.qm) from the translation sources (.ts); app/i18n.py loads them at start-up.
+# To add strings: pyside6-lupdate (command in app/i18n.py), then scripts/ts_fill.py (docs/glossary-ar.md).
+TS := $(wildcard translations/*.ts)
+QM := $(TS:.ts=.qm)
+
+translations: $(QM)
+
+translations/%.qm: translations/%.ts | $(STAMP)
+	$(VENV)/bin/pyside6-lrelease $< -qm $@
+
+demo: system-deps venv translations
 	$(PY) main.py demo
 
-gui: venv
+gui: venv translations
 	$(PY) main.py gui
 
 simulator: venv
@@ -39,8 +50,8 @@ lint: venv
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 
-test: system-deps venv lint
+test: system-deps venv lint translations
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -p no:cacheprovider
 
 clean:
-	rm -rf $(VENV) demo-output .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) demo-output .pytest_cache .ruff_cache .mypy_cache $(QM)
