@@ -43,6 +43,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("last_layout", str, "2x2"),
     Option("last_cameras", list, []),
     Option("language", str, ""),
+    Option("calendar", str, "gregorian"),  # how dates are shown: "gregorian" or "hijri" (Umm al-Qura, app.calendars)
     # The backend (app.backend_link.options): "" = start the bundled backend as a child process; a URL = use
     # that remote backend (its API token from backend_token_file, or the keyring entry for the URL).
     Option("backend_url", str, "", "BACKEND_URL"),
