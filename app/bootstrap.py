@@ -27,7 +27,7 @@ from milestone.clock import Clock
 
 from .backend_link.options import BackendOptions
 from .credentials import CredentialStore
-from .i18n import install_translators
+from .i18n import LanguageSwitcher
 from .settings import Settings
 from .viewmodels import MainViewModel
 from .viewmodels.login import SessionFactory, default_session_factory
@@ -82,7 +82,9 @@ class Runtime:
     ) -> None:
         self.settings = settings
         self.app = create_application(argv)
-        self.translators = install_translators(self.app, str(settings.get("language")))
+        self.languages = LanguageSwitcher.for_app(self.app)  # View ▸ Language and the settings dialog switch it
+        self.languages.switch(str(settings.get("language")))
+        self.languages.set_calendar(str(settings.get("calendar")))
         self.loop = qasync.QEventLoop(self.app)
         asyncio.set_event_loop(self.loop)
         self.engine = MediaEngine(clock=clock)
