@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QIcon, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -41,6 +41,7 @@ from .quota_meters import QuotaMeters
 from .recording_marks import WallRecordingMarks
 from .recording_panel import RecordingPanel
 from .video_wall import VideoWall
+from .view_menu import ViewMenu
 
 DETECTIONS_WIDTH = 470  # the detections dock's width when shown: two columns of result cards
 STATUS_COLOURS = {"ok": "#2ea043", "busy": "#d29922", "warning": "#d29922", "error": "#f85149", "off": "#6e7681"}
@@ -78,7 +79,6 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._vm = vm
         self._login_dialog: LoginDialog | None = None
-        self.setWindowTitle(self.tr("Control Room — Live"))
         self.resize(1600, 900)
         self.wall = VideoWall(vm.wall, self)
         self.playback_panel = PlaybackPanel(vm.playback, self, evidence=vm.evidence)
@@ -87,14 +87,14 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.playback_panel)
         self.setCentralWidget(self.pages)
         self.tree_panel = CameraTreePanel(vm.tree, vm.tree_proxy, vm.wall, self)
-        dock = QDockWidget(self.tr("Cameras"), self)
+        self.camera_dock = dock = QDockWidget(self)
         dock.setObjectName("cameraDock")
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         dock.setWidget(self.tree_panel)
         dock.setMinimumWidth(260)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.recording_panel = RecordingPanel(vm.recording, self)
-        rec_dock = QDockWidget(self.tr("Recording"), self)
+        self.recording_dock = rec_dock = QDockWidget(self)
         rec_dock.setObjectName("recordingDock")
         rec_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         rec_dock.setWidget(self.recording_panel)
@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, rec_dock)
         self.resizeDocks([dock, rec_dock], [330, 320], Qt.Orientation.Horizontal)
         self.detection_panel = DetectionSearchPanel(vm.detection_search, self)
-        self.detection_dock = QDockWidget(self.tr("Detections"), self)
+        self.detection_dock = QDockWidget(self)
         self.detection_dock.setObjectName("detectionDock")
         self.detection_dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
@@ -114,7 +114,7 @@ class MainWindow(QMainWindow):
         self.detection_dock.visibilityChanged.connect(self.detection_panel.grid.schedule_visible)  # tab changes
         self.detection_dock.hide()
         self.incidents_panel = IncidentsPanel(vm.incidents, self)
-        self.incidents_dock = QDockWidget(self.tr("Incidents"), self)
+        self.incidents_dock = QDockWidget(self)
         self.incidents_dock.setObjectName("incidentsDock")
         self.incidents_dock.setFeatures(self.detection_dock.features())
         self.incidents_dock.setWidget(self.incidents_panel)
@@ -140,26 +140,66 @@ class MainWindow(QMainWindow):
         self.evidence_menu = EvidenceMenu(vm.exports, vm.tags, self)  # hidden without export / incidents
         vm.evidence.sigExportsRequested.connect(self.evidence_menu.show_exports)
         self.admin_menu = AdminMenu(vm.admin, self)  # hidden unless the backend user may administer
+        self.view_menu = ViewMenu(self)  # View ▸ Language: English / العربية, switched at run time
         vm.backend_status.sigChanged.connect(self._on_backend_status)
         vm.sigConnectionChanged.connect(self._on_connection)
         vm.sigLiveCountChanged.connect(self._on_live_count)
         vm.wall.sigLayoutChanged.connect(self._sync_layout_actions)
         vm.notifier.sigError.connect(lambda text: self.statusBar().showMessage(text, 15000))
         vm.notifier.sigInfo.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Set every text of the window in the current language (from ``__init__`` and on a language change).
+
+        Child panels retranslate themselves (each gets the LanguageChange event); the texts computed from
+        view-model state (connection, backend, live count, tooltips with shortcuts) are set again here.
+        """
+        self.setWindowTitle(
+            self.tr("Control Room — Recordings")
+            if self.pages.currentWidget() is self.playback_panel
+            else self.tr("Control Room — Live")
+        )
+        self.camera_dock.setWindowTitle(self.tr("Cameras"))
+        self.recording_dock.setWindowTitle(self.tr("Recording"))
+        self.detection_dock.setWindowTitle(self.tr("Detections"))
+        self.incidents_dock.setWindowTitle(self.tr("Incidents"))
+        self.toolbar.setWindowTitle(self.tr("Wall"))
+        self.layout_label.setText(self.tr("Layout"))
+        for layout, action in self.layout_actions.items():
+            action.setToolTip(self.tr("Show the wall as {0}").format(layout.value))
+        self.more_button.setText(self.tr("More"))
+        self.more_button.setToolTip(self.tr("Larger walls"))
+        self.recordings_action.setText(self.tr("View recordings"))
+        self.recordings_action.setToolTip(self.tr("Timeline and player of the selected camera"))
+        self.wall_recordings_action.setText(self.tr("Wall recordings"))
+        self.wall_recordings_action.setToolTip(self.tr("Play back every camera of the wall in sync"))
+        self.live_action.setText(self.tr("Live"))
+        self.live_action.setToolTip(self.tr("Close the recordings and show the live wall"))
+        self.detections_action.setText(self.tr("Detections"))
+        self.incidents_action.setText(self.tr("Incidents"))
+        self._sync_detections()
+        self._sync_incidents()
         self._on_connection()
         self._on_backend_status()
-        self._on_live_count(vm.wall.live_count, vm.wall.assigned_count)
+        self._on_live_count(self._vm.wall.live_count, self._vm.wall.assigned_count)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def _build_toolbar(self) -> None:
-        bar = QToolBar(self.tr("Wall"), self)
+        self.toolbar = bar = QToolBar(self)
         bar.setObjectName("wallToolbar")
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.login_action = QAction(self.tr("Log in…"), self)
+        self.login_action = QAction(self)
         self.login_action.triggered.connect(self.show_login)
         bar.addAction(self.login_action)
         bar.addSeparator()
-        bar.addWidget(QLabel(self.tr("Layout"), bar))
+        self.layout_label = QLabel(bar)
+        bar.addWidget(self.layout_label)
         self.layout_actions: dict[Layout, QAction] = {}
         group = QActionGroup(self)
         group.setExclusive(True)
@@ -167,7 +207,6 @@ class MainWindow(QMainWindow):
         for layout in Layout:
             action = QAction(layout_icon(layout), layout.value.replace("x", "×"), self)
             action.setCheckable(True)
-            action.setToolTip(self.tr("Show the wall as {0}").format(layout.value))
             action.triggered.connect(lambda _checked=False, lay=layout: self._vm.wall.set_layout(lay))
             group.addAction(action)
             if layout in PRIMARY_LAYOUTS:
@@ -175,34 +214,27 @@ class MainWindow(QMainWindow):
             else:
                 more.addAction(action)
             self.layout_actions[layout] = action
-        more_button = QToolButton(bar)
-        more_button.setText(self.tr("More"))
-        more_button.setToolTip(self.tr("Larger walls"))
+        self.more_button = more_button = QToolButton(bar)
         more_button.setMenu(more)
         more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         bar.addWidget(more_button)
         bar.addSeparator()
-        self.recordings_action = QAction(self.tr("View recordings"), self)
-        self.recordings_action.setToolTip(self.tr("Timeline and player of the selected camera"))
+        self.recordings_action = QAction(self)
         self.recordings_action.triggered.connect(lambda: self._vm.view_recordings())
         bar.addAction(self.recordings_action)
-        self.wall_recordings_action = QAction(self.tr("Wall recordings"), self)
-        self.wall_recordings_action.setToolTip(self.tr("Play back every camera of the wall in sync"))
+        self.wall_recordings_action = QAction(self)
         self.wall_recordings_action.triggered.connect(self._vm.view_wall_recordings)
         bar.addAction(self.wall_recordings_action)
-        self.live_action = QAction(self.tr("Live"), self)
-        self.live_action.setToolTip(self.tr("Close the recordings and show the live wall"))
+        self.live_action = QAction(self)
         self.live_action.triggered.connect(self._vm.playback.back_to_live)
         self.live_action.setVisible(False)
         bar.addAction(self.live_action)
         bar.addSeparator()
         self.detections_action = self.detection_dock.toggleViewAction()
-        self.detections_action.setText(self.tr("Detections"))
         self.detections_action.setShortcut(QKeySequence("Ctrl+D"))
         self.detections_action.toggled.connect(self._on_detections_toggled)
         bar.addAction(self.detections_action)
         self.incidents_action = self.incidents_dock.toggleViewAction()
-        self.incidents_action.setText(self.tr("Incidents"))
         self.incidents_action.setShortcut(QKeySequence("Ctrl+I"))
         self.incidents_action.toggled.connect(self._on_incidents_toggled)
         bar.addAction(self.incidents_action)
@@ -223,13 +255,13 @@ class MainWindow(QMainWindow):
 
     def _show_recordings(self) -> None:
         self.pages.setCurrentWidget(self.playback_panel)
-        self.setWindowTitle(self.tr("Control Room — Recordings"))
+        self.retranslate()  # the window title names the page
         self.live_action.setVisible(True)
         self.playback_panel.setFocus()
 
     def _show_wall(self) -> None:
         self.pages.setCurrentWidget(self.wall)
-        self.setWindowTitle(self.tr("Control Room — Live"))
+        self.retranslate()
         self.live_action.setVisible(False)
 
     def _on_detections_toggled(self, shown: bool) -> None:
