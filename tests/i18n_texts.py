@@ -8,7 +8,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -86,8 +86,11 @@ def visible_texts(root: QWidget, *, visible_only: bool = True) -> list[tuple[str
             out += [(name, widget.tabText(i)) for i in range(widget.count())]
         if isinstance(widget, QAbstractItemView) and widget.model() is not None:
             model = widget.model()
-            for orientation, count in ((Qt.Orientation.Horizontal, model.columnCount()),):
-                out += [(f"{name} header", str(model.headerData(i, orientation) or "")) for i in range(count)]
+            header = getattr(widget, "header", None) or getattr(widget, "horizontalHeader", None)
+            if header is not None and header().isVisible():
+                columns = model.columnCount(QModelIndex())
+                horizontal = Qt.Orientation.Horizontal
+                out += [(f"{name} header", str(model.headerData(i, horizontal) or "")) for i in range(columns)]
         for action in widget.actions():
             if action.isVisible() and not action.isSeparator():
                 out.append(("action", action.text()))
