@@ -16,6 +16,7 @@ import html
 from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QIcon, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QLabel,
     QMainWindow,
@@ -81,6 +82,10 @@ class MainWindow(QMainWindow):
         self._login_dialog: LoginDialog | None = None
         self.resize(1600, 900)
         self.wall = VideoWall(vm.wall, self)
+        # Deliberate: the wall's grid keeps tile 1 top-left in every language. A saved layout, the tile numbers
+        # and "the camera at the top left" are shared by operators working in English and in Arabic and match
+        # the physical monitors, so the grid is not mirrored; text inside a tile is still shaped and isolated.
+        self.wall.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.playback_panel = PlaybackPanel(vm.playback, self, evidence=vm.evidence)
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.wall)
@@ -125,6 +130,7 @@ class MainWindow(QMainWindow):
         self._hiding_detections = False
         self.recording_marks = WallRecordingMarks(self.wall, vm.wall, vm.recording)
         self.toasts = ToastStack(self.wall)
+        self.toasts.setLayoutDirection(QApplication.layoutDirection())  # messages read in the language's direction
         self.tree_panel.sigCameraSelected.connect(vm.recording.select_camera)
         self.tree_panel.sigViewRecordings.connect(vm.view_recordings)
         vm.playback.sigOpened.connect(self._show_recordings)
@@ -160,6 +166,7 @@ class MainWindow(QMainWindow):
             if self.pages.currentWidget() is self.playback_panel
             else self.tr("Control Room — Live")
         )
+        self.toasts.setLayoutDirection(QApplication.layoutDirection())  # the wall is LTR; its messages are not
         self.camera_dock.setWindowTitle(self.tr("Cameras"))
         self.recording_dock.setWindowTitle(self.tr("Recording"))
         self.detection_dock.setWindowTitle(self.tr("Detections"))
