@@ -7,6 +7,7 @@ Cameras recording now carry a red "REC" badge (painted by ``CameraItemDelegate``
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import (
     QEvent,
     QItemSelection,
@@ -131,6 +132,8 @@ class CameraTreePanel(QWidget):
 
     def retranslate(self) -> None:
         """Every text in the current language (from ``__init__`` and on a language change)."""
+        if not shiboken6.isValid(self._proxy):
+            return  # a panel outliving its view-model (tests): nothing to show
         self.search.setPlaceholderText(self.tr("Search cameras"))
         self.recordings_button.setText(self.tr("View recordings"))
         self.recordings_button.setToolTip(self.tr("Open the timeline and the player for the selected camera"))
