@@ -117,12 +117,17 @@ def long_date(value: QDate | date, system: CalendarSystem | None = None, locale:
 
 
 def day_month(value: QDate | date, system: CalendarSystem | None = None, locale: QLocale | None = None) -> str:
-    """A short day label for the timeline's midnight ticks: "Sun 22 Nov" or, Hijri, "Sun 12 Jumada al-Akhirah"."""
-    text = long_date(value, system, locale)
-    words = text.split(" ")
-    # Drop the year (and, Hijri, the era): the axis shows the full date above it.
-    hijri = (system or current_calendar()) is CalendarSystem.HIJRI and hijri_parts(value) is not None
-    return " ".join(words[:-2] if hijri else words[:-1])
+    """A short day label for the timeline's midnight ticks (they have room for about "Sun 22 Nov"):
+    "Sun 22 Nov", or, Hijri, "Sun 12/6" (day/month of the Hijri year; the full date is shown above the axis)."""
+    locale = locale or QLocale()
+    d = to_python_date(value)
+    qdate = QDate(d.year, d.month, d.day)
+    parts = hijri_parts(d) if (system or current_calendar()) is CalendarSystem.HIJRI else None
+    if parts is None:
+        return locale.toString(qdate, "ddd d MMM")
+    _year, month, day = parts
+    weekday = locale.dayName(qdate.dayOfWeek(), QLocale.FormatType.ShortFormat)
+    return f"{weekday} {localise_digits(f'{day}/{month}', locale)}"
 
 
 def localise_digits(text: str, locale: QLocale) -> str:

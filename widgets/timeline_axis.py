@@ -15,7 +15,7 @@ import math
 import pyqtgraph as pg
 from PySide6.QtCore import QDateTime, QLocale, QTime, QTimeZone
 
-from app.bidi import isolate
+from app.bidi import LRI, PDI, isolate
 from app.calendars import CalendarSystem, current_calendar, day_month, long_date
 from app.viewmodels.playback_time import left_to_right
 
@@ -129,4 +129,5 @@ class TimeAxisItem(pg.AxisItem):
         last = local_dt(self.origin_s + end_x, self.zone).date()
         if first == last:
             return long_date(first)  # in the operator's calendar (Gregorian or Hijri Umm al-Qura)
-        return f"{isolate(long_date(first))} – {isolate(long_date(last))}"
+        # Left to right like the axis under it (the earlier date on the left), each date shaped in its language.
+        return f"{LRI}{isolate(long_date(first))} – {isolate(long_date(last))}{PDI}"
