@@ -17,7 +17,15 @@ from PySide6.QtCore import QCoreApplication, QDate, QLocale, Qt
 from PySide6.QtWidgets import QApplication
 
 from app.bidi import FSI, PDI, isolate, left_to_right, strip_controls
-from app.calendars import CalendarSystem, current_calendar, hijri_parts, long_date, numeric_date, set_calendar
+from app.calendars import (
+    CalendarSystem,
+    current_calendar,
+    day_month,
+    hijri_parts,
+    long_date,
+    numeric_date,
+    set_calendar,
+)
 from app.credentials import CredentialStore
 from app.i18n import LanguageChangeWatcher, LanguageSwitcher
 from app.settings import Settings
@@ -218,6 +226,7 @@ def test_hijri_dates_are_umm_al_qura_not_qt_islamic_civil(qapp, english):
     assert numeric_date(QDate(2024, 3, 11), CalendarSystem.HIJRI, english) == "1445-09-01 AH"
     assert numeric_date(QDate(2024, 3, 11), CalendarSystem.GREGORIAN, english) == "2024-03-11"
     assert long_date(QDate(2024, 3, 11), CalendarSystem.HIJRI, english) == "Mon 1 Ramadan 1445 AH"
+    assert day_month(QDate(2024, 3, 11), CalendarSystem.HIJRI, english) == "Mon 1/9"  # the axis' midnight tick
     assert "رمضان" in long_date(QDate(2024, 3, 11), CalendarSystem.HIJRI, arabic)
     assert "١٤٤٥" in numeric_date(QDate(2024, 3, 11), CalendarSystem.HIJRI, arabic)
     # Outside the Umm al-Qura tables (1343–1500 AH): the Gregorian date, never a wrong Hijri one.
