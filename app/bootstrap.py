@@ -27,7 +27,7 @@ from milestone.clock import Clock
 
 from .backend_link.options import BackendOptions
 from .credentials import CredentialStore
-from .i18n import install_translators
+from .i18n import LanguageSwitcher
 from .settings import Settings
 from .viewmodels import MainViewModel
 from .viewmodels.login import SessionFactory, default_session_factory
@@ -82,7 +82,9 @@ class Runtime:
     ) -> None:
         self.settings = settings
         self.app = create_application(argv)
-        self.translators = install_translators(self.app, str(settings.get("language")))
+        self.languages = LanguageSwitcher.for_app(self.app)  # View ▸ Language and the settings dialog switch it
+        self.languages.switch(str(settings.get("language")))
+        self.languages.set_calendar(str(settings.get("calendar")))
         self.loop = qasync.QEventLoop(self.app)
         asyncio.set_event_loop(self.loop)
         self.engine = MediaEngine(clock=clock)
@@ -97,18 +99,21 @@ class Runtime:
             backend_options=backend,
         )
         self.vm.settings.set_language_switcher(self.switch_language)
+        self.vm.settings.sigApplied.connect(self._on_settings_applied)
         self.quit_requested = asyncio.Event()
         self._old_handlers: dict[int, Any] = {}
         self._wakeup: QTimer | None = None
         self._closed = False
 
     def switch_language(self, language: str) -> None:
-        """Apply ``language`` ("" = the system's) now: remove this runtime's translators, install the new ones
-        (Qt then sends every widget a LanguageChange event) and set the layout direction."""
-        for translator in self.translators:
-            self.app.removeTranslator(translator)
-        self.translators = install_translators(self.app, language)
+        """Apply ``language`` ("" = the system's) now (``LanguageSwitcher.switch``: the translators are replaced,
+        every widget gets a LanguageChange event, the layout direction follows)."""
+        self.languages.switch(language)
         log.info("language switched to %s", language or "the system's")
+
+    def _on_settings_applied(self, changed: list[str]) -> None:
+        if "calendar" in changed:
+            self.languages.set_calendar(str(self.vm.settings.value("calendar")))
 
     def install_signal_handlers(self) -> None:
         """Make SIGINT (Ctrl-C) and SIGTERM (service stop) set ``quit_requested`` for a clean shutdown.

@@ -35,7 +35,28 @@ def add_gui_arguments(parser: argparse.ArgumentParser) -> None:
         help="use this remote backend (API token from the keyring or the backend_token_file setting); "
         "default: start the bundled backend",
     )
+    add_language_arguments(parser)
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+
+
+def add_language_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--language`` and ``--calendar`` (both also switchable at run time in View ▸ Language / Calendar)."""
+    parser.add_argument(
+        "--language", choices=["en", "ar"], help="language of the application (default: the language setting)"
+    )
+    parser.add_argument(
+        "--calendar",
+        choices=["gregorian", "hijri"],
+        help="calendar of the dates shown: Gregorian or Hijri (Umm al-Qura) (default: the calendar setting)",
+    )
+
+
+def apply_language_arguments(args: argparse.Namespace, settings: Settings) -> None:
+    """Put ``--language`` / ``--calendar`` into ``settings`` (before the Runtime reads them)."""
+    if getattr(args, "language", None):
+        settings.set("language", args.language)
+    if getattr(args, "calendar", None):
+        settings.set("calendar", args.calendar)
 
 
 def add_demo_arguments(parser: argparse.ArgumentParser) -> None:
@@ -50,6 +71,7 @@ def add_demo_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--output", type=Path, default=Path("demo-output"), help="where screenshots and summary go")
     parser.add_argument("--offscreen", action="store_true", help="render offscreen even when a display exists")
+    add_language_arguments(parser)
     parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
 
 
@@ -86,6 +108,7 @@ def run_gui(args: argparse.Namespace, create_main_window: WindowFactory) -> int:
             return 2
     if args.backend_url:
         settings.set("backend_url", args.backend_url)
+    apply_language_arguments(args, settings)
     credentials = CredentialStore()
     runtime = Runtime(settings, credentials, backend=options_from_settings(settings, credentials))
     runtime.install_signal_handlers()

@@ -34,7 +34,7 @@ import keyring.backends.null
 
 from .backend_link.options import BackendOptions
 from .bootstrap import Runtime, WindowFactory
-from .cli import run_logged
+from .cli import apply_language_arguments, run_logged
 from .credentials import CredentialStore
 from .settings import Settings
 from .viewmodels import WallViewModel
@@ -92,14 +92,16 @@ def run_demo(args: argparse.Namespace, create_main_window: WindowFactory) -> int
     print(f"demo: starting the XProtect simulator with {args.cameras} cameras…", file=sys.stderr)
     sim.start()
     try:
-        return _run_with_simulator(sim, seconds, output, create_main_window)
+        return _run_with_simulator(sim, seconds, output, create_main_window, args)
     finally:
         sim.close()
 
 
-def _run_with_simulator(sim, seconds: float | None, output: Path, create_main_window: WindowFactory) -> int:
+def _run_with_simulator(
+    sim, seconds: float | None, output: Path, create_main_window: WindowFactory, args: argparse.Namespace
+) -> int:
     with tempfile.TemporaryDirectory(prefix="demo-backend-") as backend_dir:
-        return _run_demo_app(sim, seconds, output, create_main_window, Path(backend_dir))
+        return _run_demo_app(sim, seconds, output, create_main_window, Path(backend_dir), args)
 
 
 async def _wait_for(predicate, timeout: float) -> bool:
@@ -112,8 +114,11 @@ async def _wait_for(predicate, timeout: float) -> bool:
     return True
 
 
-def _run_demo_app(sim, seconds: float | None, output: Path, create_main_window: WindowFactory, data: Path) -> int:
+def _run_demo_app(
+    sim, seconds: float | None, output: Path, create_main_window: WindowFactory, data: Path, args: argparse.Namespace
+) -> int:
     settings = Settings(None, environ={})  # the demo never reads or writes the operator's own settings
+    apply_language_arguments(args, settings)  # --language ar / --calendar hijri
     credentials = CredentialStore(keyring.backends.null.Keyring())  # and never touches the keyring
     # The same path as ``main.py gui``: the app starts the bundled backend after the XProtect login.
     backend = BackendOptions.bundled(data / "data", env={"BACKEND_LOG_LEVEL": "WARNING"})

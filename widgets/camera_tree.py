@@ -7,7 +7,18 @@ Cameras recording now carry a red "REC" badge (painted by ``CameraItemDelegate``
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QPersistentModelIndex, QPoint, QPointF, QRectF, Qt, Signal
+import shiboken6
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QPointF,
+    QRectF,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -84,7 +95,6 @@ class CameraTreePanel(QWidget):
         super().__init__(parent)
         self._tree, self._proxy, self._wall = tree, proxy, wall
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText(self.tr("Search cameras"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._on_search)
         self.view = QTreeView(self)
@@ -105,8 +115,7 @@ class CameraTreePanel(QWidget):
         self.view.customContextMenuRequested.connect(self._on_context_menu)
         self.count = QLabel(self)
         self.count.setObjectName("muted")
-        self.recordings_button = QPushButton(self.tr("View recordings"), self)
-        self.recordings_button.setToolTip(self.tr("Open the timeline and the player for the selected camera"))
+        self.recordings_button = QPushButton(self)
         self.recordings_button.setAutoDefault(False)
         self.recordings_button.setEnabled(False)
         self.recordings_button.clicked.connect(self._view_selected)
@@ -119,7 +128,21 @@ class CameraTreePanel(QWidget):
         layout.addWidget(self.recordings_button)
         for signal in (proxy.modelReset, proxy.rowsInserted, proxy.layoutChanged):
             signal.connect(self._refresh)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Every text in the current language (from ``__init__`` and on a language change)."""
+        if not shiboken6.isValid(self._proxy):
+            return  # a panel outliving its view-model (tests): nothing to show
+        self.search.setPlaceholderText(self.tr("Search cameras"))
+        self.recordings_button.setText(self.tr("View recordings"))
+        self.recordings_button.setToolTip(self.tr("Open the timeline and the player for the selected camera"))
         self._refresh()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def _on_search(self, text: str) -> None:
         self._proxy.set_search_text(text)

@@ -10,7 +10,7 @@ Errors show in a red box above the results. The panel does no I/O: the view-mode
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDateTime, Qt, QTimer
+from PySide6.QtCore import QDateTime, QEvent, Qt, QTimer
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -75,11 +75,9 @@ class DetectionSearchPanel(QWidget):
         self.summary_label = QLabel(self)
         self.summary_label.setObjectName("detSummary")
         self.summary_label.setWordWrap(True)
-        self.more_button = QPushButton(self.tr("Load more"), self)
-        self.more_button.setToolTip(self.tr("List older detections with the same filters"))
+        self.more_button = QPushButton(self)
         self.more_button.clicked.connect(vm.load_more)
-        self.open_button = QPushButton(self.tr("Open"), self)
-        self.open_button.setToolTip(self.tr("Play the recording at the selected detection (Enter)"))
+        self.open_button = QPushButton(self)
         self.open_button.clicked.connect(lambda: self._open(self.grid.currentIndex().row()))
         bottom = QHBoxLayout()
         bottom.setSpacing(6)
@@ -105,9 +103,41 @@ class DetectionSearchPanel(QWidget):
         vm.sigStateChanged.connect(self._on_state)
         vm.sigLabelsChanged.connect(self._on_labels)
         vm.sigCamerasChanged.connect(self._on_cameras)
-        self._on_cameras()
         self._on_labels()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Every text in the current language (from ``__init__`` and on a language change); the result cards
+        are painted again (their texts come from the view-model at each paint)."""
+        self.label_edit.setPlaceholderText(self.tr("any class"))
+        self.score_spin.setSuffix(self.tr(" %"))
+        self.score_spin.setToolTip(self.tr("Only detections at least this sure"))
+        for index, (_key, name) in enumerate(range_names()):
+            self.range_combo.setItemText(index, name)
+        self.refresh_button.setText(self.tr("Search"))
+        self.refresh_button.setToolTip(self.tr("Search again now (a relative range then ends now)"))
+        captions = {
+            "camera": self.tr("Camera"),
+            "class": self.tr("Class"),
+            "score": self.tr("Min. score"),
+            "time": self.tr("Time"),
+            "from": self.tr("From"),
+            "to": self.tr("To"),
+        }
+        for key, text in captions.items():
+            self.captions[key].setText(text)
+        self.more_button.setText(self.tr("Load more"))
+        self.more_button.setToolTip(self.tr("List older detections with the same filters"))
+        self.open_button.setText(self.tr("Open"))
+        self.open_button.setToolTip(self.tr("Play the recording at the selected detection (Enter)"))
+        self._on_cameras()
         self._on_state()
+        self.grid.viewport().update()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     # --- building ---------------------------------------------------------------------------------------
     def _build_filters(self) -> None:
@@ -120,32 +150,29 @@ class DetectionSearchPanel(QWidget):
         edit = self.label_combo.lineEdit()
         assert edit is not None  # an editable combo box has one
         self.label_edit: QLineEdit = edit
-        edit.setPlaceholderText(self.tr("any class"))
         self.label_combo.setMinimumContentsLength(8)
         self.score_spin = QSpinBox(self)
         self.score_spin.setRange(0, 100)
         self.score_spin.setSingleStep(5)
-        self.score_spin.setSuffix(self.tr(" %"))
-        self.score_spin.setToolTip(self.tr("Only detections at least this sure"))
         self.score_spin.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.score_spin.setMaximumWidth(110)
         self.range_combo = QComboBox(self)
         for key, name in range_names():
             self.range_combo.addItem(name, key)
         self.range_combo.setCurrentIndex(self.range_combo.findData(RANGE_DAY))
-        self.refresh_button = QPushButton(self.tr("Search"), self)
-        self.refresh_button.setToolTip(self.tr("Search again now (a relative range then ends now)"))
+        self.refresh_button = QPushButton(self)
         self.filter_layout = grid = QGridLayout()
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(6)
         rows = (
-            (self.tr("Camera"), self.camera_combo),
-            (self.tr("Class"), self.label_combo),
-            (self.tr("Min. score"), self.score_spin),
-            (self.tr("Time"), self.range_combo),
+            ("camera", self.camera_combo),
+            ("class", self.label_combo),
+            ("score", self.score_spin),
+            ("time", self.range_combo),
         )
-        for row, (text, field) in enumerate(rows):
-            caption = QLabel(text, self)
+        self.captions: dict[str, QLabel] = {}  # texts set in retranslate()
+        for row, (key, field) in enumerate(rows):
+            caption = self.captions[key] = QLabel(self)
             caption.setObjectName("detCaption")
             grid.addWidget(caption, row, 0)
             if field is self.score_spin:
@@ -166,8 +193,8 @@ class DetectionSearchPanel(QWidget):
         custom = QHBoxLayout(self.custom_row)
         custom.setContentsMargins(0, 0, 0, 0)
         custom.setSpacing(6)
-        for text, time_edit in ((self.tr("From"), self.from_edit), (self.tr("To"), self.to_edit)):
-            caption = QLabel(text, self.custom_row)
+        for key, time_edit in (("from", self.from_edit), ("to", self.to_edit)):
+            caption = self.captions[key] = QLabel(self.custom_row)
             caption.setObjectName("detCaption")
             custom.addWidget(caption)
             custom.addWidget(time_edit, 1)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QMessageBox, QPushButton, QSizePolicy, QWidget
 
@@ -39,10 +39,10 @@ class EvidenceBar(QWidget):
         self.selection_label.setObjectName("muted")
         self.selection_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.selection_label.setMinimumWidth(120)
-        self.export_button = self._button(self.tr("Export…"), self.open_export)
-        self.clip_button = self._button(self.tr("Create clip…"), self.open_clip)
-        self.tag_button = self._button(self.tr("Tag range…"), self.open_tag)
-        self.incident_button = self._button(self.tr("New incident…"), self.open_incident)
+        self.export_button = self._button(self.open_export)
+        self.clip_button = self._button(self.open_clip)
+        self.tag_button = self._button(self.open_tag)
+        self.incident_button = self._button(self.open_incident)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
@@ -53,10 +53,23 @@ class EvidenceBar(QWidget):
         vm.sigPermissionsChanged.connect(self.sync)
         timeline.sigContextMenu.connect(self.show_context_menu)
         timeline.set_marks(vm.marks)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Every text in the current language (from ``__init__`` and on a language change)."""
+        self.export_button.setText(self.tr("Export…"))
+        self.clip_button.setText(self.tr("Create clip…"))
+        self.tag_button.setText(self.tr("Tag range…"))
+        self.incident_button.setText(self.tr("New incident…"))
         self.sync()
 
-    def _button(self, text: str, slot) -> QPushButton:
-        button = QPushButton(text, self)
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _button(self, slot) -> QPushButton:
+        button = QPushButton(self)
         button.setAutoDefault(False)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         button.clicked.connect(slot)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, QStandardPaths, Qt
+from PySide6.QtCore import QEvent, QPoint, QStandardPaths, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -46,6 +46,9 @@ STATE_COLOURS = {
 }
 
 
+COLUMN_COUNT = 7  # state, cameras, range, reason, size, created, expires
+
+
 class ExportsDialog(QDialog):
     """See the module docstring. Columns: ``COLUMNS`` (state, cameras, range, reason, size, created, expires)."""
 
@@ -56,21 +59,11 @@ class ExportsDialog(QDialog):
         self.save_dialog: QFileDialog | None = None
         self.confirm: QMessageBox | None = None
         self._saving: str | None = None
-        self.setWindowTitle(self.tr("Exports"))
         self.resize(1120, 480)
-        self.columns = [
-            self.tr("State"),
-            self.tr("Cameras"),
-            self.tr("Range"),
-            self.tr("Reason"),
-            self.tr("Size"),
-            self.tr("Created"),
-            self.tr("Expires"),
-        ]
+        self.columns: list[str] = []  # the header texts, set in retranslate()
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("exportsList")
-        self.tree.setColumnCount(len(self.columns))
-        self.tree.setHeaderLabels(self.columns)
+        self.tree.setColumnCount(COLUMN_COUNT)
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
@@ -79,16 +72,15 @@ class ExportsDialog(QDialog):
         self.tree.currentItemChanged.connect(lambda *_a: self._sync_buttons())
         header = self.tree.header()
         header.setStretchLastSection(False)
-        for column in range(len(self.columns)):
+        for column in range(COLUMN_COUNT):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.mine_check = QCheckBox(self.tr("Everyone's exports"), self)
-        self.mine_check.setToolTip(self.tr("Show the exports of every user, not only yours"))
+        self.mine_check = QCheckBox(self)
         self.mine_check.toggled.connect(lambda on: self._spawn_task(vm.set_show_all(on)))
-        self.refresh_button = self._button(self.tr("Refresh"), vm.refresh)
+        self.refresh_button = self._button(vm.refresh)
         self.summary_label = QLabel(self)
         self.summary_label.setObjectName("muted")
-        self.more_button = self._button(self.tr("Load more"), lambda: self._spawn(vm.load_more()))
+        self.more_button = self._button(lambda: self._spawn(vm.load_more()))
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(True)
@@ -97,10 +89,10 @@ class ExportsDialog(QDialog):
         self.error_label = QLabel(self)
         self.error_label.setStyleSheet("color: #ff7b72;")
         self.error_label.setWordWrap(True)
-        self.cancel_button = self._button(self.tr("Cancel export"), self.cancel_selected)
-        self.save_button = self._button(self.tr("Save package…"), self.ask_path)
-        self.delete_button = self._button(self.tr("Delete package…"), self.delete_selected)
-        self.close_button = self._button(self.tr("Close"), self.close)
+        self.cancel_button = self._button(self.cancel_selected)
+        self.save_button = self._button(self.ask_path)
+        self.delete_button = self._button(self.delete_selected)
+        self.close_button = self._button(self.close)
         top = QHBoxLayout()
         top.addWidget(self.summary_label, 1)
         top.addWidget(self.mine_check)
@@ -122,10 +114,39 @@ class ExportsDialog(QDialog):
         vm.sigChanged.connect(self._sync)
         vm.sigRowChanged.connect(self._sync_row)
         vm.sigDownloadProgress.connect(self._on_download)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Every text in the current language (from ``__init__`` and on a language change: the list is a
+        non-modal window that stays open while the operator switches language); the rows are filled again."""
+        self.setWindowTitle(self.tr("Exports"))
+        self.columns = [
+            self.tr("State"),
+            self.tr("Cameras"),
+            self.tr("Range"),
+            self.tr("Reason"),
+            self.tr("Size"),
+            self.tr("Created"),
+            self.tr("Expires"),
+        ]
+        self.tree.setHeaderLabels(self.columns)
+        self.mine_check.setText(self.tr("Everyone's exports"))
+        self.mine_check.setToolTip(self.tr("Show the exports of every user, not only yours"))
+        self.refresh_button.setText(self.tr("Refresh"))
+        self.more_button.setText(self.tr("Load more"))
+        self.cancel_button.setText(self.tr("Cancel export"))
+        self.save_button.setText(self.tr("Save package…"))
+        self.delete_button.setText(self.tr("Delete package…"))
+        self.close_button.setText(self.tr("Close"))
         self._sync()
 
-    def _button(self, text: str, slot) -> QPushButton:
-        button = QPushButton(text, self)
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _button(self, slot) -> QPushButton:
+        button = QPushButton(self)
         button.setAutoDefault(False)
         button.clicked.connect(slot)
         return button

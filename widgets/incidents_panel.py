@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -63,13 +63,12 @@ class IncidentsPanel(QWidget):
         self._vm = vm
         self.task: Any = None
         self.search_edit = QLineEdit(self)
-        self.search_edit.setPlaceholderText(self.tr("Search incidents (any words, English or Arabic)"))
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.textChanged.connect(vm.set_query)
-        self.severity_combo = self._combo([(s, severity_text(s)) for s in SEVERITIES], self.tr("Any severity"))
-        self.status_combo = self._combo([(s, status_text(s)) for s in INCIDENT_STATUSES], self.tr("Any status"))
-        self.camera_combo = self._combo([], self.tr("Any camera"))
-        self.tag_combo = self._combo([], self.tr("Any tag"))
+        self.severity_combo = self._combo([(s, "") for s in SEVERITIES])
+        self.status_combo = self._combo([(s, "") for s in INCIDENT_STATUSES])
+        self.camera_combo = self._combo([])
+        self.tag_combo = self._combo([])
         for combo in (self.severity_combo, self.status_combo, self.camera_combo, self.tag_combo):
             combo.activated.connect(self._on_filters)
         self.results = QListWidget(self)
@@ -84,7 +83,7 @@ class IncidentsPanel(QWidget):
         self.error_label = QLabel(self)
         self.error_label.setStyleSheet("color: #ff7b72;")
         self.error_label.setWordWrap(True)
-        self.more_button = QPushButton(self.tr("Load more"), self)
+        self.more_button = QPushButton(self)
         self.more_button.clicked.connect(lambda: self._spawn(vm.load_more()))
         self.details = self._build_details()
         filters = QHBoxLayout()
@@ -107,21 +106,56 @@ class IncidentsPanel(QWidget):
         layout.addWidget(self.details)
         vm.sigStateChanged.connect(self._sync)
         vm.sigCurrentChanged.connect(self._show_current)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Every text in the current language (from ``__init__`` and on a language change)."""
+        self.search_edit.setPlaceholderText(self.tr("Search incidents (any words, English or Arabic)"))
+        self.severity_combo.setItemText(0, self.tr("Any severity"))
+        self.status_combo.setItemText(0, self.tr("Any status"))
+        self.camera_combo.setItemText(0, self.tr("Any camera"))
+        self.tag_combo.setItemText(0, self.tr("Any tag"))
+        for combo, offset in ((self.severity_combo, 1), (self.edit_severity, 0)):
+            for index in range(offset, combo.count()):
+                combo.setItemText(index, severity_text(combo.itemData(index)))
+        for combo, offset in ((self.status_combo, 1), (self.edit_status, 0)):
+            for index in range(offset, combo.count()):
+                combo.setItemText(index, status_text(combo.itemData(index)))
+        self.more_button.setText(self.tr("Load more"))
+        self.details.setTitle(self.tr("Incident"))
+        self.save_button.setText(self.tr("Save changes"))
+        self.play_button.setText(self.tr("Open in player"))
+        rows = (
+            (self.description_edit, self.tr("Description")),
+            (self.edit_severity, self.tr("Severity")),
+            (self.edit_status, self.tr("Status")),
+            (self.assignee_edit, self.tr("Assignee")),
+            (self.tag_picker, self.tr("Tags")),
+        )
+        for field, text in rows:
+            label = self._form.labelForField(field)
+            if isinstance(label, QLabel):
+                label.setText(text)
         self._sync()
         self._show_current()
 
-    def _combo(self, entries: list[tuple[Any, str]], any_text: str) -> QComboBox:
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _combo(self, entries: list[tuple[Any, str]]) -> QComboBox:
         combo = QComboBox(self)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.setMinimumContentsLength(8)
-        combo.addItem(any_text, None)
+        combo.addItem("", None)  # "Any …": set in retranslate()
         for data, text in entries:
             combo.addItem(text, data)
         return combo
 
     def _build_details(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Incident"), self)
-        form = QFormLayout(box)
+        box = QGroupBox(self)
+        form = self._form = QFormLayout(box)
         self.title_label = QLabel(box)
         self.title_label.setWordWrap(True)
         self.title_label.setStyleSheet("font-weight: 600;")
@@ -131,16 +165,16 @@ class IncidentsPanel(QWidget):
         self.description_edit.setFixedHeight(80)
         self.edit_severity = QComboBox(box)
         for severity in SEVERITIES:
-            self.edit_severity.addItem(severity_icon(severity), severity_text(severity), severity)
+            self.edit_severity.addItem(severity_icon(severity), "", severity)
         self.edit_status = QComboBox(box)
         for status in INCIDENT_STATUSES:
-            self.edit_status.addItem(status_text(status), status)
+            self.edit_status.addItem("", status)
         self.assignee_edit = QLineEdit(box)
         self.tag_picker = TagPicker(box)
         self.tag_picker.setFixedHeight(100)
-        self.save_button = QPushButton(self.tr("Save changes"), box)
+        self.save_button = QPushButton(box)
         self.save_button.clicked.connect(self.save_changes)
-        self.play_button = QPushButton(self.tr("Open in player"), box)
+        self.play_button = QPushButton(box)
         self.play_button.clicked.connect(lambda: self._vm.play())
         buttons = QHBoxLayout()
         buttons.addWidget(self.play_button)
@@ -148,11 +182,8 @@ class IncidentsPanel(QWidget):
         buttons.addWidget(self.save_button)
         form.addRow(self.title_label)
         form.addRow(self.info_label)
-        form.addRow(self.tr("Description"), self.description_edit)
-        form.addRow(self.tr("Severity"), self.edit_severity)
-        form.addRow(self.tr("Status"), self.edit_status)
-        form.addRow(self.tr("Assignee"), self.assignee_edit)
-        form.addRow(self.tr("Tags"), self.tag_picker)
+        for field in (self.description_edit, self.edit_severity, self.edit_status, self.assignee_edit, self.tag_picker):
+            form.addRow("", field)  # captions set in retranslate()
         form.addRow(buttons)
         return box
 

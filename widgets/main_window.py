@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QIcon, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QLabel,
     QMainWindow,
@@ -42,6 +43,7 @@ from .recording_marks import WallRecordingMarks
 from .recording_panel import RecordingPanel
 from .settings_dialog import SettingsDialog
 from .video_wall import VideoWall
+from .view_menu import ViewMenu
 from .wall_menu import WallsMenu
 
 DETECTIONS_WIDTH = 470  # the detections dock's width when shown: two columns of result cards
@@ -81,23 +83,26 @@ class MainWindow(QMainWindow):
         self._vm = vm
         self._login_dialog: LoginDialog | None = None
         self._settings_dialog: SettingsDialog | None = None
-        self.setWindowTitle(self.tr("Control Room — Live"))
         self.resize(1600, 900)
         self.wall = VideoWall(vm.wall, self, behaviour=vm.tile_behaviour)
+        # Deliberate: the wall's grid keeps tile 1 top-left in every language. A saved layout, the tile numbers
+        # and "the camera at the top left" are shared by operators working in English and in Arabic and match
+        # the physical monitors, so the grid is not mirrored; text inside a tile is still shaped and isolated.
+        self.wall.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.playback_panel = PlaybackPanel(vm.playback, self, evidence=vm.evidence)
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self.wall)
         self.pages.addWidget(self.playback_panel)
         self.setCentralWidget(self.pages)
         self.tree_panel = CameraTreePanel(vm.tree, vm.tree_proxy, vm.wall, self)
-        dock = QDockWidget(self.tr("Cameras"), self)
+        self.camera_dock = dock = QDockWidget(self)
         dock.setObjectName("cameraDock")
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         dock.setWidget(self.tree_panel)
         dock.setMinimumWidth(260)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.recording_panel = RecordingPanel(vm.recording, self)
-        rec_dock = QDockWidget(self.tr("Recording"), self)
+        self.recording_dock = rec_dock = QDockWidget(self)
         rec_dock.setObjectName("recordingDock")
         rec_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         rec_dock.setWidget(self.recording_panel)
@@ -105,7 +110,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, rec_dock)
         self.resizeDocks([dock, rec_dock], [330, 320], Qt.Orientation.Horizontal)
         self.detection_panel = DetectionSearchPanel(vm.detection_search, self)
-        self.detection_dock = QDockWidget(self.tr("Detections"), self)
+        self.detection_dock = QDockWidget(self)
         self.detection_dock.setObjectName("detectionDock")
         self.detection_dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
@@ -117,7 +122,7 @@ class MainWindow(QMainWindow):
         self.detection_dock.visibilityChanged.connect(self.detection_panel.grid.schedule_visible)  # tab changes
         self.detection_dock.hide()
         self.incidents_panel = IncidentsPanel(vm.incidents, self)
-        self.incidents_dock = QDockWidget(self.tr("Incidents"), self)
+        self.incidents_dock = QDockWidget(self)
         self.incidents_dock.setObjectName("incidentsDock")
         self.incidents_dock.setFeatures(self.detection_dock.features())
         self.incidents_dock.setWidget(self.incidents_panel)
@@ -128,6 +133,7 @@ class MainWindow(QMainWindow):
         self._hiding_detections = False
         self.recording_marks = WallRecordingMarks(self.wall, vm.wall, vm.recording)
         self.toasts = ToastStack(self.wall)
+        self.toasts.setLayoutDirection(QApplication.layoutDirection())  # messages read in the language's direction
         self.tree_panel.sigCameraSelected.connect(vm.recording.select_camera)
         self.tree_panel.sigViewRecordings.connect(vm.view_recordings)
         vm.playback.sigOpened.connect(self._show_recordings)
@@ -144,30 +150,71 @@ class MainWindow(QMainWindow):
         self.evidence_menu = EvidenceMenu(vm.exports, vm.tags, self)  # hidden without export / incidents
         vm.evidence.sigExportsRequested.connect(self.evidence_menu.show_exports)
         self.admin_menu = AdminMenu(vm.admin, self)  # hidden unless the backend user may administer
+        self.view_menu = ViewMenu(self, vm.settings.remember)  # View ▸ Language / Calendar, switched at run time
         vm.backend_status.sigChanged.connect(self._on_backend_status)
         vm.sigConnectionChanged.connect(self._on_connection)
         vm.sigLiveCountChanged.connect(self._on_live_count)
         vm.wall.sigLayoutChanged.connect(self._sync_layout_actions)
         vm.notifier.sigError.connect(lambda text: self.statusBar().showMessage(text, 15000))
         vm.notifier.sigInfo.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self._on_connection()
-        self._on_backend_status()
-        self._on_live_count(vm.wall.live_count, vm.wall.assigned_count)
+        self.retranslate()
         if vm.startup_notice:  # a damaged settings file was reset: say so once the window shows
             QTimer.singleShot(0, self._show_startup_notice)
 
+    def retranslate(self) -> None:
+        """Set every text of the window in the current language (from ``__init__`` and on a language change).
+
+        Child panels retranslate themselves (each gets the LanguageChange event); the texts computed from
+        view-model state (connection, backend, live count, tooltips with shortcuts) are set again here.
+        """
+        self.setWindowTitle(
+            self.tr("Control Room — Recordings")
+            if self.pages.currentWidget() is self.playback_panel
+            else self.tr("Control Room — Live")
+        )
+        self.toasts.setLayoutDirection(QApplication.layoutDirection())  # the wall is LTR; its messages are not
+        self.camera_dock.setWindowTitle(self.tr("Cameras"))
+        self.recording_dock.setWindowTitle(self.tr("Recording"))
+        self.detection_dock.setWindowTitle(self.tr("Detections"))
+        self.incidents_dock.setWindowTitle(self.tr("Incidents"))
+        self.toolbar.setWindowTitle(self.tr("Wall"))
+        self.layout_label.setText(self.tr("Layout"))
+        for layout, action in self.layout_actions.items():
+            action.setToolTip(self.tr("Show the wall as {0}").format(layout.value))
+        self.more_button.setText(self.tr("More"))
+        self.more_button.setToolTip(self.tr("Larger walls"))
+        self.recordings_action.setText(self.tr("View recordings"))
+        self.recordings_action.setToolTip(self.tr("Timeline and player of the selected camera"))
+        self.wall_recordings_action.setText(self.tr("Wall recordings"))
+        self.wall_recordings_action.setToolTip(self.tr("Play back every camera of the wall in sync"))
+        self.live_action.setText(self.tr("Live"))
+        self.live_action.setToolTip(self.tr("Close the recordings and show the live wall"))
+        self.detections_action.setText(self.tr("Detections"))
+        self.incidents_action.setText(self.tr("Incidents"))
+        self._sync_detections()
+        self._sync_incidents()
+        self._on_connection()
+        self._on_backend_status()
+        self._on_live_count(self._vm.wall.live_count, self._vm.wall.assigned_count)
+        self._retranslate_file_menu()
+
     def _build_file_menu(self) -> None:
-        self.file_menu = self.menuBar().addMenu(self.tr("&File"))
-        self.settings_action = QAction(self.tr("&Settings…"), self)
+        self.file_menu = self.menuBar().addMenu("")
+        self.settings_action = QAction(self)
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
-        self.settings_action.setStatusTip(self.tr("Servers, language, video, tiles, recording and backend"))
         self.settings_action.triggered.connect(self.show_settings)
         self.file_menu.addAction(self.settings_action)
         self.file_menu.addSeparator()
-        quit_action = QAction(self.tr("&Quit"), self)
-        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        quit_action.triggered.connect(self.close)
-        self.file_menu.addAction(quit_action)
+        self.quit_action = QAction(self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.triggered.connect(self.close)
+        self.file_menu.addAction(self.quit_action)
+
+    def _retranslate_file_menu(self) -> None:
+        self.file_menu.setTitle(self.tr("&File"))
+        self.settings_action.setText(self.tr("&Settings…"))
+        self.settings_action.setStatusTip(self.tr("Servers, language, video, tiles, recording and backend"))
+        self.quit_action.setText(self.tr("&Quit"))
 
     def _show_startup_notice(self) -> None:
         text = self._vm.startup_notice
@@ -188,16 +235,22 @@ class MainWindow(QMainWindow):
         if dialog is not None:
             dialog.deleteLater()
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
     def _build_toolbar(self) -> None:
-        bar = QToolBar(self.tr("Wall"), self)
+        self.toolbar = bar = QToolBar(self)
         bar.setObjectName("wallToolbar")
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.login_action = QAction(self.tr("Log in…"), self)
+        self.login_action = QAction(self)
         self.login_action.triggered.connect(self.show_login)
         bar.addAction(self.login_action)
         bar.addSeparator()
-        bar.addWidget(QLabel(self.tr("Layout"), bar))
+        self.layout_label = QLabel(bar)
+        bar.addWidget(self.layout_label)
         self.layout_actions: dict[Layout, QAction] = {}
         group = QActionGroup(self)
         group.setExclusive(True)
@@ -205,7 +258,6 @@ class MainWindow(QMainWindow):
         for layout in Layout:
             action = QAction(layout_icon(layout), layout.value.replace("x", "×"), self)
             action.setCheckable(True)
-            action.setToolTip(self.tr("Show the wall as {0}").format(layout.value))
             action.triggered.connect(lambda _checked=False, lay=layout: self._vm.wall.set_layout(lay))
             group.addAction(action)
             if layout in PRIMARY_LAYOUTS:
@@ -213,36 +265,29 @@ class MainWindow(QMainWindow):
             else:
                 more.addAction(action)
             self.layout_actions[layout] = action
-        more_button = QToolButton(bar)
-        more_button.setText(self.tr("More"))
-        more_button.setToolTip(self.tr("Larger walls"))
+        self.more_button = more_button = QToolButton(bar)
         more_button.setMenu(more)
         more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         bar.addWidget(more_button)
         self.walls_menu = WallsMenu(self._vm.wall, self._vm.walls, self, self._vm.tile_behaviour)  # detached walls
         bar.addWidget(self.walls_menu.button)
         bar.addSeparator()
-        self.recordings_action = QAction(self.tr("View recordings"), self)
-        self.recordings_action.setToolTip(self.tr("Timeline and player of the selected camera"))
+        self.recordings_action = QAction(self)
         self.recordings_action.triggered.connect(lambda: self._vm.view_recordings())
         bar.addAction(self.recordings_action)
-        self.wall_recordings_action = QAction(self.tr("Wall recordings"), self)
-        self.wall_recordings_action.setToolTip(self.tr("Play back every camera of the wall in sync"))
+        self.wall_recordings_action = QAction(self)
         self.wall_recordings_action.triggered.connect(self._vm.view_wall_recordings)
         bar.addAction(self.wall_recordings_action)
-        self.live_action = QAction(self.tr("Live"), self)
-        self.live_action.setToolTip(self.tr("Close the recordings and show the live wall"))
+        self.live_action = QAction(self)
         self.live_action.triggered.connect(self._vm.playback.back_to_live)
         self.live_action.setVisible(False)
         bar.addAction(self.live_action)
         bar.addSeparator()
         self.detections_action = self.detection_dock.toggleViewAction()
-        self.detections_action.setText(self.tr("Detections"))
         self.detections_action.setShortcut(QKeySequence("Ctrl+D"))
         self.detections_action.toggled.connect(self._on_detections_toggled)
         bar.addAction(self.detections_action)
         self.incidents_action = self.incidents_dock.toggleViewAction()
-        self.incidents_action.setText(self.tr("Incidents"))
         self.incidents_action.setShortcut(QKeySequence("Ctrl+I"))
         self.incidents_action.toggled.connect(self._on_incidents_toggled)
         bar.addAction(self.incidents_action)
@@ -263,13 +308,13 @@ class MainWindow(QMainWindow):
 
     def _show_recordings(self) -> None:
         self.pages.setCurrentWidget(self.playback_panel)
-        self.setWindowTitle(self.tr("Control Room — Recordings"))
+        self.retranslate()  # the window title names the page
         self.live_action.setVisible(True)
         self.playback_panel.setFocus()
 
     def _show_wall(self) -> None:
         self.pages.setCurrentWidget(self.wall)
-        self.setWindowTitle(self.tr("Control Room — Live"))
+        self.retranslate()
         self.live_action.setVisible(False)
 
     def _on_detections_toggled(self, shown: bool) -> None:

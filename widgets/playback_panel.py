@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, QStandardPaths, Qt
+from PySide6.QtCore import QEvent, QSize, QStandardPaths, Qt
 from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
@@ -124,15 +124,31 @@ class PlaybackPanel(QWidget):
         vm.timeline.sigDetectionsChanged.connect(self._fit_timeline)
         self.timeline.view.sigXRangeChanged.connect(self._on_visible)
         self._on_channels()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Texts in the current language (from ``__init__`` and on a language change): title, the dates over
+        the timeline (in the ``calendar`` setting's calendar), the players' status texts."""
+        self._set_title()
         self._on_visible()
+        self._statuses = {}
+        self._refresh_statuses()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     # --- view-model -> widgets --------------------------------------------------------------------------
     def _on_channels(self) -> None:
-        names = ", ".join(isolate(c.name) for c in self._vm.channels)
-        self.title.setText(self.tr("Recordings: {0}").format(names) if names else self.tr("Recordings"))
+        self._set_title()
         self._statuses = {}
         for surface in self.player.surfaces:
             surface.channel.sigStateChanged.connect(self._refresh_statuses)
+
+    def _set_title(self) -> None:
+        names = ", ".join(isolate(c.name) for c in self._vm.channels)
+        self.title.setText(self.tr("Recordings: {0}").format(names) if names else self.tr("Recordings"))
 
     def _on_opened(self) -> None:
         self.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -9,7 +9,7 @@ panel's shortcuts (space, J/K/L, arrows, comma/period) always reach the player.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QMouseEvent
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QMenu, QToolButton, QWidget
 
@@ -64,39 +64,34 @@ class TransportBar(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.setStyleSheet(STYLE)
         self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # deliberate: time flows left to right
-        self.previous_button = self._button("previous", self.tr("Previous sequence (Page Up)"), vm.previous_sequence)
-        self.step_back_button = self._button("step_back", self.tr("One frame back (,)"), lambda: vm.step(-1))
-        self.reverse_button = self._button("reverse", self.tr("Play backwards (J)"), vm.shuttle_reverse)
-        self.play_button = self._button("play", self.tr("Play or pause (Space)"), vm.toggle_play)
+        self.previous_button = self._button("previous", vm.previous_sequence)
+        self.step_back_button = self._button("step_back", lambda: vm.step(-1))
+        self.reverse_button = self._button("reverse", vm.shuttle_reverse)
+        self.play_button = self._button("play", vm.toggle_play)
         self.play_button.setObjectName("playButton")
         self.play_button.setIconSize(QSize(24, 24))
-        self.step_forward_button = self._button("step_forward", self.tr("One frame forward (.)"), lambda: vm.step(1))
-        self.next_button = self._button("next", self.tr("Next sequence (Page Down)"), vm.next_sequence)
+        self.step_forward_button = self._button("step_forward", lambda: vm.step(1))
+        self.next_button = self._button("next", vm.next_sequence)
         self.speed_combo = QComboBox(self)
         self.speed_combo.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.speed_combo.setToolTip(self.tr("Playback speed (J and L change it)"))
         for speed in SPEEDS:
             self.speed_combo.addItem(speed_text(speed), speed)
         self.speed_combo.activated.connect(lambda index: vm.set_speed(float(self.speed_combo.itemData(index))))
-        self.skip_gaps_box = QCheckBox(self.tr("Skip gaps"), self)
+        self.skip_gaps_box = QCheckBox(self)
         self.skip_gaps_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.skip_gaps_box.setToolTip(self.tr("Jump over time without recording instead of showing it"))
         self.skip_gaps_box.toggled.connect(vm.set_skip_gaps)
         self.position_label = QLabel(self)
         self.position_label.setObjectName("positionLabel")
-        self.position_label.setToolTip(self.tr("Time of the picture shown (local time)"))
         self.speed_badge = QLabel(self)
         self.speed_badge.setObjectName("speedBadge")
-        self.snapshot_button = self._button("snapshot", self.tr("Save a snapshot of the picture (S)"))
+        self.snapshot_button = self._button("snapshot")
         self.snapshot_button.clicked.connect(self.sigSnapshotRequested)
-        self.fullscreen_button = self._button("fullscreen", self.tr("Full screen (F; Esc to leave)"))
+        self.fullscreen_button = self._button("fullscreen")
         self.fullscreen_button.clicked.connect(self.sigFullscreenRequested)
         self.live_button = QToolButton(self)
         self.live_button.setObjectName("liveButton")
-        self.live_button.setText(self.tr("Back to live"))
         self.live_button.setIcon(transport_icon("live"))
         self.live_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.live_button.setToolTip(self.tr("Close the recordings and show these cameras live again"))
         self.live_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.live_button.clicked.connect(vm.back_to_live)
         self._build_detection_controls()
@@ -104,19 +99,44 @@ class TransportBar(QWidget):
         vm.sigTransportChanged.connect(self._on_transport)
         vm.sigPositionChanged.connect(self._on_position)
         vm.detections.sigChanged.connect(self._on_detections)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Every text in the current language (from ``__init__`` and on a language change). The bar itself
+        stays left to right in every language: see the class docstring."""
+        self.previous_button.setToolTip(self.tr("Previous sequence (Page Up)"))
+        self.step_back_button.setToolTip(self.tr("One frame back (,)"))
+        self.reverse_button.setToolTip(self.tr("Play backwards (J)"))
+        self.step_forward_button.setToolTip(self.tr("One frame forward (.)"))
+        self.next_button.setToolTip(self.tr("Next sequence (Page Down)"))
+        self.snapshot_button.setToolTip(self.tr("Save a snapshot of the picture (S)"))
+        self.fullscreen_button.setToolTip(self.tr("Full screen (F; Esc to leave)"))
+        self.previous_detection_button.setToolTip(self.tr("Previous detection of the chosen classes (Shift+N)"))
+        self.next_detection_button.setToolTip(self.tr("Next detection of the chosen classes (N)"))
+        self.boxes_button.setToolTip(self.tr("Show the detection boxes over the video (B)"))
+        self.classes_button.setToolTip(self.tr("Classes of detections to jump between and to box over the video"))
+        self.speed_combo.setToolTip(self.tr("Playback speed (J and L change it)"))
+        self.skip_gaps_box.setText(self.tr("Skip gaps"))
+        self.skip_gaps_box.setToolTip(self.tr("Jump over time without recording instead of showing it"))
+        self.position_label.setToolTip(self.tr("Time of the picture shown (local time)"))
+        self.live_button.setText(self.tr("Back to live"))
+        self.live_button.setToolTip(self.tr("Close the recordings and show these cameras live again"))
+        for index, speed in enumerate(SPEEDS):
+            self.speed_combo.setItemText(index, speed_text(speed))
         self._on_transport()
         self._on_position()
         self._on_detections()
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
     def _build_detection_controls(self) -> None:
         detections = self._vm.detections
-        self.previous_detection_button = self._button(
-            "", self.tr("Previous detection of the chosen classes (Shift+N)"), detections.previous_detection
-        )
+        self.previous_detection_button = self._button("", detections.previous_detection)
         self.previous_detection_button.setIcon(detection_icon("previous_detection"))
-        self.next_detection_button = self._button(
-            "", self.tr("Next detection of the chosen classes (N)"), detections.next_detection
-        )
+        self.next_detection_button = self._button("", detections.next_detection)
         self.next_detection_button.setIcon(detection_icon("next_detection"))
         self.classes_menu = StayOpenMenu(self)
         self.classes_menu.aboutToShow.connect(self.build_classes_menu)
@@ -126,8 +146,7 @@ class TransportBar(QWidget):
         self.classes_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.classes_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.classes_button.setMenu(self.classes_menu)
-        self.classes_button.setToolTip(self.tr("Classes of detections to jump between and to box over the video"))
-        self.boxes_button = self._button("", self.tr("Show the detection boxes over the video (B)"))
+        self.boxes_button = self._button("")
         self.boxes_button.setIcon(detection_icon("boxes"))
         self.boxes_button.setCheckable(True)
         self.boxes_button.toggled.connect(detections.set_show_boxes)
@@ -140,11 +159,10 @@ class TransportBar(QWidget):
             self.boxes_button,
         ]
 
-    def _button(self, kind: str, tip: str, slot=None) -> QToolButton:
+    def _button(self, kind: str, slot=None) -> QToolButton:
         button = QToolButton(self)
         button.setIcon(transport_icon(kind))
         button.setIconSize(QSize(20, 20))
-        button.setToolTip(tip)
         button.setAutoRaise(True)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         button.setCursor(Qt.CursorShape.PointingHandCursor)

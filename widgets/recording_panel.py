@@ -8,7 +8,7 @@ left (click one to select it). Bound to ``app.viewmodels.recording.RecordingView
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTime
+from PySide6.QtCore import QEvent, Qt, QTime
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -86,7 +86,7 @@ class RecordingPanel(QWidget):
         self.countdown.setObjectName("recCountdown")
         self.remaining_label = QLabel(self.countdown)
         self.remaining_label.setObjectName("recRemaining")
-        self.remaining_caption = QLabel(self.tr("time left"), self.countdown)
+        self.remaining_caption = QLabel(self.countdown)
         self.remaining_caption.setObjectName("recCaption")
         self.progress = QProgressBar(self.countdown)
         self.progress.setObjectName("recProgress")
@@ -97,22 +97,21 @@ class RecordingPanel(QWidget):
         self.ends_label = QLabel(self.countdown)
         self.ends_label.setObjectName("recCaption")
         # Duration selector.
-        self.duration_caption = QLabel(self.tr("Duration"), self)
+        self.duration_caption = QLabel(self)
         self.duration_combo = QComboBox(self)
         self.duration_combo.activated.connect(self._on_combo)
         self.custom_spin = QSpinBox(self)
         self.custom_spin.setAccelerated(True)
         self.custom_spin.valueChanged.connect(self._on_spin)
         # Commands.
-        self.start_button = QPushButton(self.tr("Start recording"), self)
+        self.start_button = QPushButton(self)
         self.start_button.setObjectName("recStart")
         self.start_button.clicked.connect(vm.start)
-        self.stop_button = QPushButton(self.tr("Stop recording"), self)
+        self.stop_button = QPushButton(self)
         self.stop_button.setObjectName("recStop")
         self.stop_button.clicked.connect(vm.stop)
-        self.extend_button = QPushButton(self.tr("{0} min").format(isolate(f"+{EXTEND_S // 60}")), self)
+        self.extend_button = QPushButton(self)
         self.extend_button.setObjectName("recExtend")
-        self.extend_button.setToolTip(self.tr("Record {0} minutes longer").format(EXTEND_S // 60))
         self.extend_button.clicked.connect(lambda: vm.extend(EXTEND_S))
         for button in (self.start_button, self.stop_button, self.extend_button):
             button.setAutoDefault(False)
@@ -137,7 +136,7 @@ class RecordingPanel(QWidget):
         self.active_list.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.active_list.header().setStretchLastSection(False)
         self.active_list.itemClicked.connect(self._on_active_clicked)
-        self.active_empty = QLabel(self.tr("No camera is recording."), self)
+        self.active_empty = QLabel(self)
         self.active_empty.setObjectName("muted")
         self._build_layout()
         vm.sigSelectionChanged.connect(self._on_selection)
@@ -145,9 +144,25 @@ class RecordingPanel(QWidget):
         vm.sigTick.connect(self._on_tick)
         vm.sigErrorChanged.connect(self._on_error)
         vm.sigActiveChanged.connect(self._on_active)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Every text in the current language (from ``__init__`` and on a language change)."""
+        self.remaining_caption.setText(self.tr("time left"))
+        self.duration_caption.setText(self.tr("Duration"))
+        self.stop_button.setText(self.tr("Stop recording"))
+        self.extend_button.setText(self.tr("{0} min").format(isolate(f"+{EXTEND_S // 60}")))
+        self.extend_button.setToolTip(self.tr("Record {0} minutes longer").format(isolate(EXTEND_S // 60)))
+        self.active_empty.setText(self.tr("No camera is recording."))
+        self._limits = None  # rebuild the duration presets in the new language
         self._on_selection()
-        self._on_error(vm.error_text)
+        self._on_error(self._vm.error_text)
         self._on_active()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def _build_layout(self) -> None:
         header = QHBoxLayout()

@@ -3,7 +3,9 @@
 X coordinates of the timeline are seconds since an origin (``origin_s``, a UTC epoch second) so that the numbers
 pyqtgraph transforms stay small; the axis adds the origin back for its labels. Steps go from 1 s to 1 day;
 labels are ``HH:mm:ss`` below a minute, ``HH:mm`` below a day (a tick on local midnight shows the date instead)
-and the day's date from one day. Ticks are aligned on the local clock (a 3 h step falls on 00:00, 03:00, …).
+and the day's date from one day
+(in the ``calendar`` setting's calendar: Gregorian or Hijri). Ticks are aligned on the local clock (a 3 h step
+falls on 00:00, 03:00, …).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import math
 import pyqtgraph as pg
 from PySide6.QtCore import QDateTime, QLocale, QTime, QTimeZone
 
+from app.bidi import LRI, PDI, isolate
+from app.calendars import CalendarSystem, current_calendar, day_month, long_date
 from app.viewmodels.playback_time import left_to_right
 
 STEPS_S = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400)
@@ -80,7 +84,10 @@ def format_tick(t_s: float, step_s: float, zone: QTimeZone, locale: QLocale | No
     fmt = label_format(step_s)
     if fmt != DAY_FORMAT and when.time() == QTime(0, 0):
         fmt = DAY_FORMAT
-    return left_to_right((locale or QLocale()).toString(when, fmt))
+    locale = locale or QLocale()
+    if fmt == DAY_FORMAT and current_calendar() is CalendarSystem.HIJRI:
+        return left_to_right(day_month(when.date(), locale=locale))
+    return left_to_right(locale.toString(when, fmt))
 
 
 class TimeAxisItem(pg.AxisItem):
@@ -118,9 +125,9 @@ class TimeAxisItem(pg.AxisItem):
 
     def date_text(self, start_x: float, end_x: float) -> str:
         """The visible span's dates ("Tue 12 May 2026" or "Tue 12 May – Thu 14 May 2026")."""
-        locale = QLocale()
         first = local_dt(self.origin_s + start_x, self.zone).date()
         last = local_dt(self.origin_s + end_x, self.zone).date()
         if first == last:
-            return locale.toString(first, "ddd d MMM yyyy")
-        return f"{locale.toString(first, 'ddd d MMM')} – {locale.toString(last, 'ddd d MMM yyyy')}"
+            return long_date(first)  # in the operator's calendar (Gregorian or Hijri Umm al-Qura)
+        # Left to right like the axis under it (the earlier date on the left), each date shaped in its language.
+        return f"{LRI}{isolate(long_date(first))} – {isolate(long_date(last))}{PDI}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from .detection_style import detection_colour
@@ -31,6 +31,10 @@ class TimelineLegend(QLabel):
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.setStyleSheet(f"color: {MUTED}; font-size: 8.5pt;")
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """The legend in the current language (from ``__init__`` and on a language change)."""
         self.entries: list[tuple[str, str]] = [
             (RECORDED_COLOURS["milestone"], self.tr("Recorded in XProtect")),
             (RECORDED_COLOURS["local"], self.tr("Recorded by the backend")),
@@ -51,3 +55,8 @@ class TimelineLegend(QLabel):
             for (colour, text), glyph in zip(self.entries, glyphs, strict=True)
         ]
         self.setText("&nbsp;&nbsp; ".join(chips))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

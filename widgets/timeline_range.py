@@ -9,7 +9,7 @@ order with Arabic-Indic digits: the bidi algorithm turns its parts round).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDateTime, QLocale, Qt
+from PySide6.QtCore import QDateTime, QEvent, QLocale, Qt
 from PySide6.QtWidgets import QDateTimeEdit, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 from app.viewmodels.playback_time import DAY_US, HOUR_US, local_datetime, qdatetime_to_us
@@ -35,30 +35,21 @@ class RangeBar(QWidget):
         self._vm = vm
         self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.setStyleSheet(STYLE)
-        self.from_edit = self._edit(self.tr("Start of the range (local time)"))
-        self.to_edit = self._edit(self.tr("End of the range (local time)"))
-        self.show_button = QPushButton(self.tr("Show"), self)
-        self.show_button.setToolTip(self.tr("List the recordings of this range"))
+        self.from_edit = self._edit()
+        self.to_edit = self._edit()
+        self.show_button = QPushButton(self)
         self.show_button.setAutoDefault(False)
         self.show_button.clicked.connect(self.apply)
         self.quick: dict[str, QToolButton] = {}
-        for key, text, span in (
-            ("hour", self.tr("1 h"), HOUR_US),
-            ("day", self.tr("24 h"), DAY_US),
-            ("week", self.tr("7 days"), 7 * DAY_US),
-        ):
+        for key, span in (("hour", HOUR_US), ("day", DAY_US), ("week", 7 * DAY_US)):
             button = QToolButton(self)
             button.setObjectName("quickRange")
-            button.setText(text)
-            button.setToolTip(self.tr("The last {0}, following now").format(text))
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.clicked.connect(lambda _checked=False, s=span: vm.show_last(s))
             self.quick[key] = button
         self.follow_button = QToolButton(self)
         self.follow_button.setObjectName("followNow")
-        self.follow_button.setText(self.tr("Follow now"))
         self.follow_button.setCheckable(True)
-        self.follow_button.setToolTip(self.tr("Keep the timeline's right edge at the current time"))
         self.follow_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.follow_button.toggled.connect(vm.set_follow_now)
         self.error_label = QLabel(self)
@@ -66,9 +57,11 @@ class RangeBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
-        layout.addWidget(QLabel(self.tr("From"), self))
+        self.from_label = QLabel(self)
+        self.to_label = QLabel(self)
+        layout.addWidget(self.from_label)
         layout.addWidget(self.from_edit)
-        layout.addWidget(QLabel(self.tr("to"), self))
+        layout.addWidget(self.to_label)
         layout.addWidget(self.to_edit)
         layout.addWidget(self.show_button)
         layout.addSpacing(10)
@@ -81,13 +74,32 @@ class RangeBar(QWidget):
         vm.sigErrorChanged.connect(self._on_error)
         self._on_range()
         self._on_follow(vm.follow_now)
-        self._on_error(vm.error_text)
+        self.retranslate()
 
-    def _edit(self, tip: str) -> QDateTimeEdit:
+    def retranslate(self) -> None:
+        """Every text in the current language (from ``__init__`` and on a language change)."""
+        self.from_edit.setToolTip(self.tr("Start of the range (local time)"))
+        self.to_edit.setToolTip(self.tr("End of the range (local time)"))
+        self.show_button.setText(self.tr("Show"))
+        self.show_button.setToolTip(self.tr("List the recordings of this range"))
+        for key, text in (("hour", self.tr("1 h")), ("day", self.tr("24 h")), ("week", self.tr("7 days"))):
+            self.quick[key].setText(text)
+            self.quick[key].setToolTip(self.tr("The last {0}, following now").format(text))
+        self.follow_button.setText(self.tr("Follow now"))
+        self.follow_button.setToolTip(self.tr("Keep the timeline's right edge at the current time"))
+        self.from_label.setText(self.tr("From"))
+        self.to_label.setText(self.tr("to"))
+        self._on_error(self._vm.error_text)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _edit(self) -> QDateTimeEdit:
         edit = QDateTimeEdit(self)
         edit.setDisplayFormat(DATE_FORMAT)
         edit.setCalendarPopup(True)
-        edit.setToolTip(tip)
         if QLocale().zeroDigit() != "0":
             edit.setLocale(QLocale.c())
         return edit

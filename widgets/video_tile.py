@@ -11,7 +11,7 @@ double-click maximise and stretch the picture instead of keeping its aspect rati
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -30,6 +30,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QMenu, QPushButton, QSizePolicy, QWidget
 
 from app.viewmodels import CAMERA_MIME_TYPE, TileViewModel, WallViewModel, camera_ids_from_mime
+from app.viewmodels.camera_names import CameraNames
 from app.viewmodels.settings_tiles import TileBehaviour
 
 from .frame_pacer import FramePacer
@@ -61,16 +62,30 @@ class VideoTile(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(64, 40)
         self._pacer = FramePacer(self, self._pull)
-        self.retry_button = QPushButton(self.tr("Retry"), self)
+        self.retry_button = QPushButton(self)
         self.retry_button.setObjectName("quotaRetry")
-        self.retry_button.setToolTip(self.tr("Ask for a stream slot again"))
         self.retry_button.clicked.connect(tile.retry_quota)
         self.retry_button.hide()
         tile.sigFrameReady.connect(self._on_frame_ready)
         tile.sigStateChanged.connect(self._on_state_changed)
         tile.sigQuotaChanged.connect(self._on_state_changed)
         tile.sigCameraChanged.connect(self._on_camera_changed)
+        self._names = CameraNames.for_app()
+        self._names.sigChanged.connect(self.update)  # the camera name's language (name_ar)
+        self.retranslate()
         self._on_camera_changed()
+
+    def retranslate(self) -> None:
+        """Texts in the current language (the painted ones are translated at each paint)."""
+        self.retry_button.setText(self.tr("Retry"))
+        self.retry_button.setToolTip(self.tr("Ask for a stream slot again"))
+        self._place_retry()
+        self.update()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     @property
     def tile(self) -> TileViewModel:

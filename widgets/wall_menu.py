@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
+from app.i18n import LanguageChangeWatcher
 from app.viewmodels.settings_tiles import TileBehaviour
 from app.viewmodels.wall import WallViewModel
 from app.viewmodels.wall_screens import ScreenInfo
@@ -35,24 +36,32 @@ class WallsMenu(QObject):
         self._behaviour = behaviour
         self.windows: list[WallWindow] = []
         self.menu = QMenu(parent)
-        self.new_action = QAction(self.tr("New wall window"), parent)
+        self.new_action = QAction(parent)
         self.new_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
         self.new_action.triggered.connect(lambda: self._vm.new_wall())
         parent.addAction(self.new_action)
         self.menu.addAction(self.new_action)
-        self.move_menu = self.menu.addMenu(self.tr("Move wall to screen"))
+        self.move_menu = self.menu.addMenu("")
         self.move_menu.aboutToShow.connect(self._fill_screens)
         self.menu.addSeparator()
-        self.layouts_menu = self.menu.addMenu(self.tr("Open layout"))
+        self.layouts_menu = self.menu.addMenu("")
         self.layouts_menu.aboutToShow.connect(self._fill_layouts)
         self.menu.aboutToShow.connect(self._vm.refresh_later)
         windows_vm.sigLayoutsChanged.connect(self._fill_layouts)
         windows_vm.sigWallOpened.connect(self._open_window)
         self.button = QToolButton(parent)
-        self.button.setText(self.tr("Walls"))
-        self.button.setToolTip(self.tr("Wall windows on other screens and saved layouts"))
         self.button.setMenu(self.menu)
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.retranslate()
+        LanguageChangeWatcher(self, self.retranslate)
+
+    def retranslate(self) -> None:
+        """Texts in the current language (the screens and layouts submenus are filled as they open)."""
+        self.new_action.setText(self.tr("New wall window"))
+        self.move_menu.setTitle(self.tr("Move wall to screen"))
+        self.layouts_menu.setTitle(self.tr("Open layout"))
+        self.button.setText(self.tr("Walls"))
+        self.button.setToolTip(self.tr("Wall windows on other screens and saved layouts"))
 
     def _fill_screens(self) -> None:
         self.move_menu.clear()

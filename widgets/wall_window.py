@@ -75,6 +75,7 @@ class WallWindow(QWidget):
         self._ready = False  # moves and resizes are reported once placed
         self._normal_frame: QRect | None = None  # the windowed frame to return to from full screen
         self.wall = VideoWall(entry.wall, self, behaviour=behaviour)
+        self.wall.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # tile 1 top-left in every language (main window)
         self.header = QWidget(self)
         self._build_header()
         outer = QVBoxLayout(self)
@@ -109,23 +110,31 @@ class WallWindow(QWidget):
             self.grid_combo.addItem(layout.value.replace("x", "×"), layout)
         self.grid_combo.activated.connect(lambda i: self._entry.wall.set_layout(self.grid_combo.itemData(i)))
         row.addWidget(self.grid_combo)
-        self.carousel_button = QPushButton(self.tr("Carousel"), self.header)
+        self.carousel_button = QPushButton(self.header)
         self.carousel_button.setCheckable(True)
-        self.carousel_button.setToolTip(self.tr("Cycle the wall's cameras through the tiles"))
         self.carousel_button.toggled.connect(self._on_carousel_toggled)
         row.addWidget(self.carousel_button)
         self.interval_box = QSpinBox(self.header)
         self.interval_box.setRange(MIN_INTERVAL_S, MAX_INTERVAL_S)
         self.interval_box.setValue(self._entry.carousel.interval_s)
-        self.interval_box.setSuffix(self.tr(" s"))
-        self.interval_box.setToolTip(self.tr("Seconds between carousel steps"))
         row.addWidget(self.interval_box)
-        self.save_button = QPushButton(self.tr("Save layout…"), self.header)
+        self.save_button = QPushButton(self.header)
         self.save_button.clicked.connect(self.ask_save)
         row.addWidget(self.save_button)
-        self.full_button = QPushButton(self.tr("Full screen (F11)"), self.header)
+        self.full_button = QPushButton(self.header)
         self.full_button.clicked.connect(self.toggle_full_screen)
         row.addWidget(self.full_button)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """The header's texts and the title in the current language (at build and on a language change)."""
+        self.carousel_button.setToolTip(self.tr("Cycle the wall's cameras through the tiles"))
+        self.interval_box.setSuffix(self.tr(" s"))
+        self.interval_box.setToolTip(self.tr("Seconds between carousel steps"))
+        self.save_button.setText(self.tr("Save layout…"))
+        self.full_button.setText(self.tr("Full screen (F11)"))
+        self._sync_title()
+        self._sync_header()
 
     # --- placement --------------------------------------------------------------------------------------
     def place(self) -> None:
@@ -185,6 +194,8 @@ class WallWindow(QWidget):
         if event.type() == QEvent.Type.WindowStateChange:
             self._sync_header()
             self._report()
+        elif event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
 
     def moveEvent(self, event: QMoveEvent) -> None:
         super().moveEvent(event)

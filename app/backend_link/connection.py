@@ -90,6 +90,7 @@ class BackendConnection(QObject):
         self._remap: list[str] | None = None  # cameras to look for again (not imported by an administrator yet)
         self._to_backend: dict[str, str] = {}  # XProtect id (lower case) -> backend camera id
         self._to_xprotect: dict[str, str] = {}  # backend camera id (lower case) -> XProtect id
+        self._names_ar: dict[str, str | None] = {}  # XProtect id -> the backend's Arabic name (CameraOut.name_ar)
         self._state = BackendState.OFF
         self._url = self.options.url if self.options.mode == REMOTE else ""
         self._health: HealthOut | None = None
@@ -100,6 +101,11 @@ class BackendConnection(QObject):
         self._session = SessionState()
 
     # --- state ------------------------------------------------------------------------------------------
+    def arabic_names(self) -> dict[str, str | None]:
+        """The Arabic display names the backend gave for the imported cameras, by XProtect id (None: none set).
+        Learnt at each import / mapping (``sigCamerasChanged``)."""
+        return dict(self._names_ar)
+
     @property
     def mode(self) -> str:
         return self.options.mode
@@ -463,5 +469,6 @@ class BackendConnection(QObject):
                 xprotect_id = originals.get(cam.milestone_device_id.lower(), cam.milestone_device_id)
                 self._to_backend[xprotect_id.lower()] = cam.id
                 self._to_xprotect[cam.id.lower()] = xprotect_id
+                self._names_ar[xprotect_id] = cam.name_ar
         log.info("%d cameras imported into the backend", len(cameras))
         self.sigCamerasChanged.emit()

@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Signal
 
 from ..backend_link.connection import BackendConnection, BackendState
 from ..backend_link.options import BUNDLED, OFF
+from ..i18n import LanguageChangeWatcher
 from .recording_state import is_arabic
 
 OK, BUSY, WARNING, ERROR, SEVERITY_OFF = "ok", "busy", "warning", "error", "off"
@@ -30,6 +31,7 @@ class BackendStatusViewModel(QObject):
         backend.sigStateChanged.connect(self._refresh)
         backend.sigPermissionsChanged.connect(self._refresh)
         backend.sigCamerasChanged.connect(self._refresh)
+        LanguageChangeWatcher(self, self._refresh)  # text and details are translated: set again, sigChanged
         self._refresh()
 
     @property

@@ -9,6 +9,7 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 from milestone.models import Camera, Inventory
 
+from .camera_names import CameraNames
 from .camera_status import CameraStatus
 from .status_icons import server_icon, status_icon
 
@@ -20,6 +21,7 @@ KindRole = Qt.ItemDataRole.UserRole + 2  # "server" | "camera"
 StatusRole = Qt.ItemDataRole.UserRole + 3  # CameraStatus value (camera rows only)
 ServerIdRole = Qt.ItemDataRole.UserRole + 4  # str recording server id (server rows; "" for "Other cameras")
 RecordingRole = Qt.ItemDataRole.UserRole + 5  # bool: the camera records now (manual recording via the backend)
+NameRole = Qt.ItemDataRole.UserRole + 6  # str: the XProtect name (camera rows; the shown text may be name_ar)
 
 
 def camera_ids_from_mime(mime: QMimeData) -> list[str]:
@@ -44,7 +46,22 @@ class CameraTreeModel(QStandardItemModel):
         self._server_icon = server_icon()
         self._items: dict[str, QStandardItem] = {}
         self._recording: set[str] = set()  # lower-case ids of cameras recording now
+        self._names = CameraNames.for_app()
+        self._names.sigChanged.connect(self.retranslate)  # names learnt, or the language changed
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Set every text again in the current language: header, camera names (name_ar in Arabic), tooltips."""
         self.setHorizontalHeaderLabels([self.tr("Cameras")])
+        for row in range(self.rowCount()):
+            server = self.item(row)
+            if not server.data(ServerIdRole):
+                server.setText(self.tr("Other cameras"))
+            server.setToolTip(self.tr("Recording server {0}: {1} cameras").format(server.text(), server.rowCount()))
+            for child in range(server.rowCount()):
+                item = server.child(child)
+                item.setText(self._names.name(item.data(CameraIdRole), item.data(NameRole)))
+                self._apply_status(item, CameraStatus(item.data(StatusRole)))
 
     def set_inventory(self, inventory: Inventory | None) -> None:
         """Replace the tree's content with ``inventory`` (None: empty tree)."""
@@ -75,7 +92,8 @@ class CameraTreeModel(QStandardItemModel):
 
     def _camera_item(self, cam: Camera) -> QStandardItem:
         status = CameraStatus.ONLINE if cam.enabled else CameraStatus.DISABLED
-        item = QStandardItem(cam.name)
+        item = QStandardItem(self._names.display(cam))
+        item.setData(cam.name, NameRole)
         item.setEditable(False)
         item.setData("camera", KindRole)
         item.setData(cam.id, CameraIdRole)
@@ -160,7 +178,8 @@ class CameraTreeModel(QStandardItemModel):
 
 
 class CameraFilterProxy(QSortFilterProxyModel):
-    """Case-insensitive search over camera and server names; a server stays visible when a camera matches."""
+    """Case-insensitive search over camera and server names (a camera's XProtect name and its shown, maybe
+    Arabic, name); a server stays visible when a camera matches."""
 
     def __init__(self, source: CameraTreeModel, parent=None) -> None:
         super().__init__(parent)
@@ -178,6 +197,9 @@ class CameraFilterProxy(QSortFilterProxyModel):
         """Accept a matching row, and every camera of a matching server (search by server name)."""
         if super().filterAcceptsRow(source_row, source_parent):
             return True
+        needle_index = self.sourceModel().index(source_row, 0, source_parent)
+        if self.filterRegularExpression().match(str(needle_index.data(NameRole) or "")).hasMatch():
+            return True  # the XProtect name of a camera shown by its Arabic name
         needle = self.filterRegularExpression().pattern()
         parent = source_parent
         while parent.isValid():

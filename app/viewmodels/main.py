@@ -15,11 +15,14 @@ from ..backend_link.connection import BackendConnection
 from ..backend_link.options import BackendOptions
 from ..backend_link.process import MilestoneLogin
 from ..backend_link.reservations import StreamReservations
+from ..bidi import isolate
 from ..credentials import CredentialStore
+from ..i18n import LanguageChangeWatcher
 from ..settings import Settings
 from ..tasks import Notifier, TaskRunner
 from .admin import AdminViewModel
 from .backend_status import BackendStatusViewModel
+from .camera_names import CameraNames
 from .camera_tree import CameraFilterProxy, CameraTreeModel
 from .detection_search import DetectionSearchViewModel
 from .detections import DetectionsService
@@ -39,6 +42,8 @@ from .wall import WallViewModel
 from .wall_windows import WallWindowsViewModel
 
 log = logging.getLogger(__name__)
+
+OFFLINE, CONNECTING, CONNECTED = "offline", "connecting", "connected"  # connection_text's states
 
 
 class MainViewModel(QObject):
@@ -161,7 +166,10 @@ class MainViewModel(QObject):
         self.walls = WallWindowsViewModel(
             self.backend, self.runner, self.notifier, gate=self.reservations, clock=clock, parent=self
         )
-        self._set_connection(self.tr("Not connected"))
+        self.camera_names = CameraNames.for_app()  # Arabic names (name_ar) while the language is Arabic
+        self.backend.sigCamerasChanged.connect(lambda: self.camera_names.set_arabic(self.backend.arabic_names()))
+        LanguageChangeWatcher(self, self.sigConnectionChanged.emit)  # connection_text is translated
+        self._set_connection(OFFLINE)
 
     @property
     def startup_notice(self) -> str:
@@ -181,23 +189,28 @@ class MainViewModel(QObject):
 
     @property
     def connection_text(self) -> str:
-        """One line for the status bar: "Connected to <url> as <user>", "Connecting…" or "Not connected"."""
-        return self._connection
+        """One line for the status bar: "Connected to <url> as <user>", "Connecting…" or "Not connected"
+        (in the current language: computed at each call; ``sigConnectionChanged`` on a language change)."""
+        if self._connection == CONNECTED:
+            return self.tr("Connected to {0} as {1}").format(isolate(self._server), isolate(self.login.username))
+        if self._connection == CONNECTING:
+            return self.tr("Connecting…")
+        return self.tr("Not connected")
 
     @property
     def connected(self) -> bool:
         return self.login.session is not None
 
-    def _set_connection(self, text: str) -> None:
-        if text != self._connection:
-            self._connection = text
+    def _set_connection(self, state: str) -> None:
+        if state != self._connection or state == CONNECTED:
+            self._connection = state
             self.sigConnectionChanged.emit()
 
     def _on_login_busy(self, busy: bool) -> None:
         if busy:
-            self._set_connection(self.tr("Connecting…"))
+            self._set_connection(CONNECTING)
         elif self.login.session is None:
-            self._set_connection(self.tr("Not connected"))
+            self._set_connection(OFFLINE)
 
     def _open_live(self, camera: Camera, on_state, on_frame) -> Any:
         jpeg = self._settings.get("live_format") == "jpeg"  # the operator's choice (Settings > Video)
@@ -217,7 +230,7 @@ class MainViewModel(QObject):
         if first and self._restore_wall:
             self.wall.fill(list(self._settings.get("last_cameras")))
         self._server = self.login.server_url
-        self._set_connection(self.tr("Connected to {0} as {1}").format(self._server, self.login.username))
+        self._set_connection(CONNECTED)
         self.runner.spawn(self.save_settings(), name="save-settings")
         account = next((login for made, login in self._logins if made is session), None)
         self._logins = []
@@ -229,7 +242,7 @@ class MainViewModel(QObject):
 
     def _camera_name(self, camera_id: str) -> str | None:
         camera = self.wall.camera(camera_id)
-        return camera.name if camera is not None else None
+        return self.camera_names.display(camera) if camera is not None else None
 
     def _camera_enabled(self, camera_id: str) -> bool:
         camera = self.wall.camera(camera_id)
@@ -360,4 +373,4 @@ class MainViewModel(QObject):
         await self.backend.aclose()
         await self.login.aclose()
         await self.runner.cancel_all()
-        self._set_connection(self.tr("Not connected"))
+        self._set_connection(OFFLINE)

@@ -8,10 +8,12 @@ workstation's local time.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QDateTime, QLocale, QTimeZone
+
+from ..bidi import left_to_right
+from ..calendars import numeric_date
 
 US = 1_000_000
 MINUTE_US = 60 * US
@@ -19,7 +21,6 @@ HOUR_US = 60 * MINUTE_US
 DAY_US = 24 * HOUR_US
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ONE_US = timedelta(microseconds=1)
-_SEPARATOR = re.compile(r"([-:./ ])")
 
 
 def to_us(value: datetime) -> int:
@@ -47,15 +48,12 @@ def qdatetime_to_us(value: QDateTime) -> int:
 
 def format_instant(us: int, *, with_date: bool = True, millis: bool = False, zone: QTimeZone | None = None) -> str:
     """``us`` as the operator reads it, in local time: "2026-05-12 14:05:09" (ISO-like order, the same in
-    every language, digits in the locale's own form, isolated left to right so that a right-to-left text
-    never reorders its parts); ``millis`` adds ".123"."""
+    every language; the date in the ``calendar`` setting's calendar, "1447-11-24 AH" in the Hijri one; digits
+    in the locale's own form; isolated left to right so that a right-to-left text never reorders its parts);
+    ``millis`` adds ".123"."""
     when = local_datetime(us, zone)
-    fmt = ("yyyy-MM-dd " if with_date else "") + ("HH:mm:ss.zzz" if millis else "HH:mm:ss")
-    return left_to_right(QLocale().toString(when, fmt))
-
-
-def left_to_right(text: str) -> str:
-    """``text`` (a date or time) isolated left to right (LRI … PDI), with a left-to-right mark on both sides of
-    every separator: Arabic-Indic digits are "Arabic numbers" to the bidi algorithm, and a "-" or a space between
-    two of them would otherwise still turn the parts round."""
-    return "\u2066" + _SEPARATOR.sub("\u200e\\1\u200e", text) + "\u2069"
+    locale = QLocale()
+    text = locale.toString(when.time(), "HH:mm:ss.zzz" if millis else "HH:mm:ss")
+    if with_date:  # in the operator's calendar (app.calendars: Gregorian or Hijri Umm al-Qura)
+        text = f"{numeric_date(when.date(), locale=locale)} {text}"
+    return left_to_right(text)

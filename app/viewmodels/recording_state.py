@@ -14,6 +14,7 @@ from datetime import datetime
 from PySide6.QtCore import QCoreApplication, QLocale
 
 from ..backend_link.client import BAD_RESPONSE, TIMEOUT, UNREACHABLE, BackendError
+from ..bidi import isolate
 
 translate = QCoreApplication.translate  # lupdate extracts translate("Context", "literal") calls
 
@@ -21,11 +22,6 @@ translate = QCoreApplication.translate  # lupdate extracts translate("Context", 
 def is_arabic() -> bool:
     """True when the application's language (QLocale's default, set by ``app.i18n``) is Arabic."""
     return QLocale().language() == QLocale.Language.Arabic
-
-
-def isolate(text: str) -> str:
-    """``text`` bidi-isolated (FSI … PDI): a camera name or a number keeps its own direction in any layout."""
-    return f"\u2068{text}\u2069"
 
 
 def format_clock(seconds: float) -> str:

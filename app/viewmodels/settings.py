@@ -14,6 +14,7 @@ import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QLocale, QObject, Signal
 
@@ -149,6 +150,19 @@ class SettingsViewModel(QObject):
         if notices:
             self.sigNotice.emit(" ".join(notices))
         return [], notices
+
+    def value(self, key: str) -> Any:
+        """The current value of setting ``key`` (``app.settings.OPTIONS``)."""
+        return self._settings.get(key)
+
+    def remember(self, key: str, value: str) -> None:
+        """A setting the operator chose outside the dialog and that already applies (View ▸ Language /
+        Calendar switch the running application): stored and saved so the next start keeps it."""
+        if self._settings.get(key) == value:
+            return
+        self._settings.set(key, value)
+        self._runner.spawn(self._save(), name="save-settings")
+        self.sigApplied.emit([key])
 
     async def _save(self) -> None:
         try:

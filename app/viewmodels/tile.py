@@ -25,6 +25,7 @@ from milestone.models import Camera
 from ..backend_link.lease_status import LeaseState, LeaseStatus
 from ..backend_link.reservations import StreamLease
 from . import quota_texts
+from .camera_names import CameraNames
 from .tile_stats import TileStats, TileStatsSnapshot
 
 log = logging.getLogger(__name__)
@@ -125,6 +126,7 @@ class TileViewModel(QObject):
         self._image_painted = True
         self._size = (0, 0)
         self._stats = TileStats()
+        self._names = CameraNames.for_app()
         self._sigEngineState.connect(self._on_engine_state, Qt.ConnectionType.QueuedConnection)
         self._sigEngineFrame.connect(self._on_engine_frame, Qt.ConnectionType.QueuedConnection)
 
@@ -145,7 +147,8 @@ class TileViewModel(QObject):
 
     @property
     def camera_name(self) -> str:
-        return self._camera.name if self._camera is not None else ""
+        """The camera's name in the current language (``name_ar`` in Arabic when the backend has one)."""
+        return self._names.display(self._camera)
 
     @property
     def state(self) -> StreamState | None:
