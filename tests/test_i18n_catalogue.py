@@ -32,7 +32,8 @@ PLACEHOLDER = re.compile(r"%n|%L?\d+|\{[A-Za-z_0-9]*\}")
 TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)[^>]*>")
 ACCELERATOR = re.compile(r"&(?!&)(?=\S)")
 ARABIC_LETTER = re.compile("[\u0621-\u064a]")
-SAME_IN_ARABIC = {"HTTP", "https://vms.example.com", "SHA-256 {0}"}  # technical tokens, not translated
+# Technical tokens and example addresses, the same in Arabic.
+SAME_IN_ARABIC = {"HTTP", "https://vms.example.com", "https://backend.example.com:8443", "SHA-256 {0}"}
 
 
 def _load_ts_fill():

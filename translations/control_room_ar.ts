@@ -227,6 +227,53 @@
     </message>
 </context>
 <context>
+    <name>BackendPage</name>
+    <message>
+        <source>Bundled backend on this computer</source>
+        <translation>الخادم الخلفي المدمج على هذا الحاسوب</translation>
+    </message>
+    <message>
+        <source>Remote backend</source>
+        <translation>خادم خلفي بعيد</translation>
+    </message>
+    <message>
+        <source>https://backend.example.com:8443</source>
+        <translation>https://backend.example.com:8443</translation>
+    </message>
+    <message>
+        <source>empty: the token saved in the system keyring</source>
+        <translation>فارغ: الرمز المحفوظ في حافظة مفاتيح النظام</translation>
+    </message>
+    <message>
+        <source>empty: the XProtect user</source>
+        <translation>فارغ: مستخدم XProtect</translation>
+    </message>
+    <message>
+        <source>Data directory</source>
+        <translation>مجلد البيانات</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>العنوان</translation>
+    </message>
+    <message>
+        <source>API token file</source>
+        <translation>ملف رمز واجهة البرمجة (API)</translation>
+    </message>
+    <message>
+        <source>Backend user</source>
+        <translation>مستخدم الخادم الخلفي</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>اختبار الاتصال</translation>
+    </message>
+    <message>
+        <source>Backend changes apply when the application starts again.</source>
+        <translation>تُطبَّق تغييرات الخادم الخلفي عند تشغيل التطبيق مرة أخرى.</translation>
+    </message>
+</context>
+<context>
     <name>BackendStatusViewModel</name>
     <message>
         <source>bundled</source>
@@ -327,6 +374,13 @@
     <message>
         <source>Live events: reconnecting</source>
         <translation>الأحداث المباشرة: جارٍ إعادة الاتصال</translation>
+    </message>
+</context>
+<context>
+    <name>Calendar</name>
+    <message>
+        <source>AH</source>
+        <translation>هـ</translation>
     </message>
 </context>
 <context>
@@ -825,6 +879,50 @@
         <translation>انتهت الصلاحية: أُزيلت الحزمة.</translation>
     </message>
     <message>
+        <source>Camera %1 of %2: copying footage</source>
+        <translation>الكاميرا %1 من %2: نسخ اللقطات</translation>
+    </message>
+    <message>
+        <source>Camera %1 of %2: computing checksums</source>
+        <translation>الكاميرا %1 من %2: حساب المجاميع الاختبارية</translation>
+    </message>
+    <message>
+        <source>Camera %1 of %2: blurring faces</source>
+        <translation>الكاميرا %1 من %2: تمويه الوجوه</translation>
+    </message>
+    <message>
+        <source>Waiting to start</source>
+        <translation>بانتظار البدء</translation>
+    </message>
+    <message>
+        <source>Starting</source>
+        <translation>جارٍ البدء</translation>
+    </message>
+    <message>
+        <source>Writing the package and its manifest</source>
+        <translation>كتابة الحزمة وبيانها</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>اكتمل</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>فشل</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>أُلغي</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>انتهت صلاحيته</translation>
+    </message>
+    <message>
+        <source>Removed</source>
+        <translation>أُزيل</translation>
+    </message>
+    <message>
         <source>The export is not complete yet.</source>
         <translation>لم يكتمل التصدير بعد.</translation>
     </message>
@@ -1123,6 +1221,33 @@ The record stays in the list and in the audit log.</source>
     </message>
 </context>
 <context>
+    <name>LanguagePage</name>
+    <message>
+        <source>System language</source>
+        <translation>لغة النظام</translation>
+    </message>
+    <message>
+        <source>Gregorian</source>
+        <translation>ميلادي</translation>
+    </message>
+    <message>
+        <source>Hijri (Umm al-Qura)</source>
+        <translation>هجري (أم القرى)</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>اللغة</translation>
+    </message>
+    <message>
+        <source>Calendar of dates</source>
+        <translation>تقويم التواريخ</translation>
+    </message>
+    <message>
+        <source>Arabic lays the windows out from right to left.</source>
+        <translation>تعرض العربية النوافذ من اليمين إلى اليسار.</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>Log in to XProtect</source>
@@ -1219,6 +1344,10 @@ The record stays in the list and in the audit log.</source>
         <translation>جارٍ الاتصال…</translation>
     </message>
     <message>
+        <source>The settings file was damaged and has been reset to the defaults; the damaged file was kept as {0}.</source>
+        <translation>كان ملف الإعدادات تالفًا وأُعيد إلى القيم الافتراضية؛ حُفظ الملف التالف باسم {0}.</translation>
+    </message>
+    <message>
         <source>Connected to {0} as {1}</source>
         <translation>متصل بـ {0} باسم {1}</translation>
     </message>
@@ -1260,6 +1389,22 @@ The record stays in the list and in the audit log.</source>
     <message>
         <source>Wall</source>
         <translation>الجدار</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;ملف</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>&amp;الإعدادات…</translation>
+    </message>
+    <message>
+        <source>Servers, language, video, tiles, recording and backend</source>
+        <translation>الخوادم واللغة والفيديو والخانات والتسجيل والخادم الخلفي</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;خروج</translation>
     </message>
     <message>
         <source>Log in…</source>
@@ -1676,6 +1821,17 @@ The record stays in the list and in the audit log.</source>
     </message>
 </context>
 <context>
+    <name>RecordingPage</name>
+    <message>
+        <source> min</source>
+        <translation> دقيقة</translation>
+    </message>
+    <message>
+        <source>Default duration</source>
+        <translation>المدة الافتراضية</translation>
+    </message>
+</context>
+<context>
     <name>RecordingPanel</name>
     <message>
         <source>time left</source>
@@ -1858,6 +2014,241 @@ The record stays in the list and in the audit log.</source>
     <message>
         <source>{0} Time left: {1}.</source>
         <translation>{0} الوقت المتبقي: {1}.</translation>
+    </message>
+</context>
+<context>
+    <name>SaveLayoutDialog</name>
+    <message>
+        <source>Save wall layout</source>
+        <translation>حفظ تخطيط الجدار</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>الاسم</translation>
+    </message>
+    <message>
+        <source>Share with every user</source>
+        <translation>مشاركة مع جميع المستخدمين</translation>
+    </message>
+</context>
+<context>
+    <name>ServersPage</name>
+    <message>
+        <source>https://vms.example.com</source>
+        <translation>https://vms.example.com</translation>
+    </message>
+    <message>
+        <source>user name, or DOMAIN\user for Windows</source>
+        <translation>اسم المستخدم، أو DOMAIN\user لمستخدم Windows</translation>
+    </message>
+    <message>
+        <source>XProtect basic user</source>
+        <translation>مستخدم XProtect الأساسي</translation>
+    </message>
+    <message>
+        <source>Windows user (NTLM)</source>
+        <translation>مستخدم Windows ‏(NTLM)</translation>
+    </message>
+    <message>
+        <source>Verify the server&apos;s TLS certificate</source>
+        <translation>التحقق من شهادة TLS للخادم</translation>
+    </message>
+    <message>
+        <source>Forget saved password</source>
+        <translation>نسيان كلمة المرور المحفوظة</translation>
+    </message>
+    <message>
+        <source>The management server of the site you watch.</source>
+        <translation>خادم الإدارة للموقع الذي تراقبه.</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>عنوان الخادم</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>المستخدم</translation>
+    </message>
+    <message>
+        <source>Authentication</source>
+        <translation>المصادقة</translation>
+    </message>
+    <message>
+        <source>Saved password</source>
+        <translation>كلمة المرور المحفوظة</translation>
+    </message>
+    <message>
+        <source>Changes apply at the next log-in. Passwords are kept in the system keyring.</source>
+        <translation>تُطبَّق التغييرات عند تسجيل الدخول التالي. تُحفظ كلمات المرور في حافظة مفاتيح النظام.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>الإعدادات</translation>
+    </message>
+    <message>
+        <source>Servers</source>
+        <translation>الخوادم</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>اللغة</translation>
+    </message>
+    <message>
+        <source>Video</source>
+        <translation>الفيديو</translation>
+    </message>
+    <message>
+        <source>Tiles</source>
+        <translation>الخانات</translation>
+    </message>
+    <message>
+        <source>Recording</source>
+        <translation>التسجيل</translation>
+    </message>
+    <message>
+        <source>Backend</source>
+        <translation>الخادم الخلفي</translation>
+    </message>
+    <message>
+        <source>Between {0} and {1} minutes (the backend&apos;s limits). Used for the next recording you start.</source>
+        <translation>بين {0} و{1} دقيقة (حدود الخادم الخلفي). تُستخدم للتسجيل التالي الذي تبدؤه.</translation>
+    </message>
+    <message>
+        <source>empty: {0}</source>
+        <translation>فارغ: {0}</translation>
+    </message>
+    <message>
+        <source>Set by the environment variable {0} for this run.</source>
+        <translation>محدَّد بمتغير البيئة {0} لهذا التشغيل.</translation>
+    </message>
+    <message>
+        <source>A password is saved in the system keyring.</source>
+        <translation>توجد كلمة مرور محفوظة في حافظة مفاتيح النظام.</translation>
+    </message>
+    <message>
+        <source>No password is saved.</source>
+        <translation>لا توجد كلمة مرور محفوظة.</translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation>جارٍ الاختبار…</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPages</name>
+    <message>
+        <source>Browse…</source>
+        <translation>استعراض…</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsViewModel</name>
+    <message>
+        <source>The recording duration must be between {0} and {1} minutes.</source>
+        <translation>يجب أن تكون مدة التسجيل بين {0} و{1} دقيقة.</translation>
+    </message>
+    <message>
+        <source>The XProtect server address must start with http:// or https:// and name a host.</source>
+        <translation>يجب أن يبدأ عنوان خادم XProtect بـ http:// أو https:// وأن يتضمن اسم مضيف.</translation>
+    </message>
+    <message>
+        <source>Enter the address of the remote backend, or choose the bundled backend.</source>
+        <translation>أدخل عنوان الخادم الخلفي البعيد، أو اختر الخادم الخلفي المدمج.</translation>
+    </message>
+    <message>
+        <source>The backend address must start with http:// or https:// and name a host.</source>
+        <translation>يجب أن يبدأ عنوان الخادم الخلفي بـ http:// أو https:// وأن يتضمن اسم مضيف.</translation>
+    </message>
+    <message>
+        <source>The API token file does not exist.</source>
+        <translation>ملف رمز واجهة البرمجة غير موجود.</translation>
+    </message>
+    <message>
+        <source>The data directory is a file, not a directory.</source>
+        <translation>مجلد البيانات ملف وليس مجلدًا.</translation>
+    </message>
+    <message>
+        <source>The value of {0} is not one of the choices.</source>
+        <translation>قيمة {0} ليست من الخيارات المتاحة.</translation>
+    </message>
+    <message>
+        <source>The language changes when the application starts again.</source>
+        <translation>تتغير اللغة عند تشغيل التطبيق مرة أخرى.</translation>
+    </message>
+    <message>
+        <source>The XProtect server settings apply at the next log-in.</source>
+        <translation>تُطبَّق إعدادات خادم XProtect عند تسجيل الدخول التالي.</translation>
+    </message>
+    <message>
+        <source>The backend settings apply when the application starts again.</source>
+        <translation>تُطبَّق إعدادات الخادم الخلفي عند تشغيل التطبيق مرة أخرى.</translation>
+    </message>
+    <message>
+        <source>The live video format applies to the cameras opened from now on.</source>
+        <translation>يُطبَّق تنسيق الفيديو المباشر على الكاميرات التي تُفتح من الآن فصاعدًا.</translation>
+    </message>
+    <message>
+        <source>The settings could not be saved: {0}</source>
+        <translation>تعذّر حفظ الإعدادات: {0}</translation>
+    </message>
+    <message>
+        <source>Enter the server address and the user name whose password should be forgotten.</source>
+        <translation>أدخل عنوان الخادم واسم المستخدم الذي تريد نسيان كلمة مروره.</translation>
+    </message>
+    <message>
+        <source>The system keyring is not available: no password is saved on this computer.</source>
+        <translation>حافظة مفاتيح النظام غير متاحة: لا توجد كلمة مرور محفوظة على هذا الحاسوب.</translation>
+    </message>
+    <message>
+        <source>The saved password was forgotten.</source>
+        <translation>نُسيت كلمة المرور المحفوظة.</translation>
+    </message>
+    <message>
+        <source>The API token file cannot be read or holds no token.</source>
+        <translation>تعذّرت قراءة ملف رمز واجهة البرمجة أو أنه لا يحتوي على رمز.</translation>
+    </message>
+    <message>
+        <source>The bundled backend answers (version {0}, status {1}).</source>
+        <translation>الخادم الخلفي المدمج يستجيب (الإصدار {0}، الحالة {1}).</translation>
+    </message>
+    <message>
+        <source>The bundled backend cannot write to its data directory {0}.</source>
+        <translation>لا يستطيع الخادم الخلفي المدمج الكتابة في مجلد بياناته {0}.</translation>
+    </message>
+    <message>
+        <source>The bundled backend is not running: it starts after the XProtect log-in. Its data directory {0} is usable.</source>
+        <translation>الخادم الخلفي المدمج لا يعمل: يبدأ بعد تسجيل الدخول إلى XProtect. مجلد بياناته {0} صالح للاستخدام.</translation>
+    </message>
+    <message>
+        <source>The backend answers (version {0}, status {1}).</source>
+        <translation>الخادم الخلفي يستجيب (الإصدار {0}، الحالة {1}).</translation>
+    </message>
+    <message>
+        <source>The API token is accepted.</source>
+        <translation>رمز واجهة البرمجة مقبول.</translation>
+    </message>
+    <message>
+        <source>Logged in as {0} ({1}).</source>
+        <translation>تم تسجيل الدخول باسم {0} ({1}).</translation>
+    </message>
+    <message>
+        <source>No API token or saved password: the XProtect log-in is used.</source>
+        <translation>لا يوجد رمز واجهة برمجة ولا كلمة مرور محفوظة: يُستخدم تسجيل الدخول إلى XProtect.</translation>
+    </message>
+    <message>
+        <source>The backend does not answer at this address ({0}).</source>
+        <translation>الخادم الخلفي لا يستجيب على هذا العنوان ({0}).</translation>
+    </message>
+    <message>
+        <source>The backend refused the credentials: {0}</source>
+        <translation>رفض الخادم الخلفي بيانات الاعتماد: {0}</translation>
+    </message>
+    <message>
+        <source>The backend answered with an error: {0}</source>
+        <translation>أجاب الخادم الخلفي بخطأ: {0}</translation>
     </message>
 </context>
 <context>
@@ -2133,6 +2524,25 @@ The record stays in the list and in the audit log.</source>
     </message>
 </context>
 <context>
+    <name>TilesPage</name>
+    <message>
+        <source>Show the camera name and state over live video</source>
+        <translation>إظهار اسم الكاميرا وحالتها فوق الفيديو المباشر</translation>
+    </message>
+    <message>
+        <source>Double-click a tile to maximise it</source>
+        <translation>النقر المزدوج على خانة يكبّرها</translation>
+    </message>
+    <message>
+        <source>Keep the picture&apos;s aspect ratio (otherwise stretch it)</source>
+        <translation>الحفاظ على نسبة أبعاد الصورة (وإلا تُمدَّد)</translation>
+    </message>
+    <message>
+        <source>A tile that is not live always says why. Changes apply at once.</source>
+        <translation>الخانة غير المباشرة تذكر السبب دائمًا. تُطبَّق التغييرات فورًا.</translation>
+    </message>
+</context>
+<context>
     <name>TimeSelection</name>
     <message>
         <source>{0} – {1} ({2})</source>
@@ -2273,10 +2683,6 @@ The record stays in the list and in the audit log.</source>
     <message>
         <source>Play backwards (J)</source>
         <translation>تشغيل عكسي (J)</translation>
-    </message>
-    <message>
-        <source>Play or pause (Space)</source>
-        <translation>تشغيل أو إيقاف مؤقت (Space)</translation>
     </message>
     <message>
         <source>One frame forward (.)</source>
@@ -2518,6 +2924,25 @@ The record stays in the list and in the audit log.</source>
     </message>
 </context>
 <context>
+    <name>VideoPage</name>
+    <message>
+        <source>H.264, decoded on this computer (recommended)</source>
+        <translation>H.264، يُفك ترميزه على هذا الحاسوب (موصى به)</translation>
+    </message>
+    <message>
+        <source>JPEG pictures made by the recording server</source>
+        <translation>صور JPEG يعدّها خادم التسجيل</translation>
+    </message>
+    <message>
+        <source>Live video</source>
+        <translation>الفيديو المباشر</translation>
+    </message>
+    <message>
+        <source>JPEG moves the decoding to the recording server: use it on a computer too slow for many H.264 streams. Pictures are drawn by Qt&apos;s own painter; there is no other renderer to choose.</source>
+        <translation>ينقل JPEG فك الترميز إلى خادم التسجيل: استخدمه على حاسوب أبطأ من أن يعرض دفقات H.264 كثيرة. تُرسم الصور برسّام Qt الخاص؛ ولا يوجد عارض آخر للاختيار.</translation>
+    </message>
+</context>
+<context>
     <name>VideoTile</name>
     <message>
         <source>Retry</source>
@@ -2526,6 +2951,10 @@ The record stays in the list and in the audit log.</source>
     <message>
         <source>Ask for a stream slot again</source>
         <translation>طلب مكان في حصة البث مجدداً</translation>
+    </message>
+    <message>
+        <source>Camera not available: {0}</source>
+        <translation>الكاميرا غير متاحة: {0}</translation>
     </message>
     <message>
         <source>Restore layout</source>
@@ -2554,6 +2983,146 @@ The record stays in the list and in the audit log.</source>
     <message>
         <source>limit reached</source>
         <translation>بُلغ الحد</translation>
+    </message>
+</context>
+<context>
+    <name>ViewMenu</name>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;عرض</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;اللغة</translation>
+    </message>
+    <message>
+        <source>&amp;Calendar</source>
+        <translation>&amp;التقويم</translation>
+    </message>
+    <message>
+        <source>Gregorian</source>
+        <translation>ميلادي</translation>
+    </message>
+    <message>
+        <source>Hijri (Umm al-Qura)</source>
+        <translation>هجري (أم القرى)</translation>
+    </message>
+</context>
+<context>
+    <name>WallWindow</name>
+    <message>
+        <source>Cycle the wall&apos;s cameras through the tiles</source>
+        <translation>تدوير كاميرات الجدار عبر الخانات</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> ث</translation>
+    </message>
+    <message>
+        <source>Seconds between carousel steps</source>
+        <translation>الثواني بين خطوات التدوير</translation>
+    </message>
+    <message>
+        <source>Save layout…</source>
+        <translation>حفظ التخطيط…</translation>
+    </message>
+    <message>
+        <source>Full screen (F11)</source>
+        <translation>ملء الشاشة (F11)</translation>
+    </message>
+    <message>
+        <source>Control Room — {0}</source>
+        <translation>غرفة التحكم — {0}</translation>
+    </message>
+    <message>
+        <source>Carousel {0}/{1}</source>
+        <translation>التدوير {0}/{1}</translation>
+    </message>
+    <message>
+        <source>Carousel</source>
+        <translation>التدوير</translation>
+    </message>
+</context>
+<context>
+    <name>WallWindowsViewModel</name>
+    <message>
+        <source>Wall {0}</source>
+        <translation>الجدار {0}</translation>
+    </message>
+    <message>
+        <source>Screen {0} of layout {1} is not connected: the wall opened on {2}.</source>
+        <translation>الشاشة {0} الخاصة بالتخطيط {1} غير موصولة: فُتح الجدار على {2}.</translation>
+    </message>
+    <message>
+        <source>Layout {0} names cameras this server does not list: {1}</source>
+        <translation>يذكر التخطيط {0} كاميرات لا يدرجها هذا الخادم: {1}</translation>
+    </message>
+    <message>
+        <source>Layouts are saved in the backend, which is not connected.</source>
+        <translation>تُحفظ التخطيطات في الخادم الخلفي، وهو غير متصل.</translation>
+    </message>
+    <message>
+        <source>the backend does not answer</source>
+        <translation>الخادم الخلفي لا يستجيب</translation>
+    </message>
+    <message>
+        <source>{0} failed: {1}</source>
+        <translation>فشل {0}: {1}</translation>
+    </message>
+    <message>
+        <source>Reading the layouts</source>
+        <translation>قراءة التخطيطات</translation>
+    </message>
+    <message>
+        <source>Saving layout {0}</source>
+        <translation>حفظ التخطيط {0}</translation>
+    </message>
+    <message>
+        <source>Layout {0} saved.</source>
+        <translation>حُفظ التخطيط {0}.</translation>
+    </message>
+    <message>
+        <source>Deleting the layout</source>
+        <translation>حذف التخطيط</translation>
+    </message>
+</context>
+<context>
+    <name>WallsMenu</name>
+    <message>
+        <source>New wall window</source>
+        <translation>نافذة جدار جديدة</translation>
+    </message>
+    <message>
+        <source>Move wall to screen</source>
+        <translation>نقل الجدار إلى شاشة</translation>
+    </message>
+    <message>
+        <source>Open layout</source>
+        <translation>فتح تخطيط</translation>
+    </message>
+    <message>
+        <source>Walls</source>
+        <translation>الجدران</translation>
+    </message>
+    <message>
+        <source>Wall windows on other screens and saved layouts</source>
+        <translation>نوافذ الجدران على الشاشات الأخرى والتخطيطات المحفوظة</translation>
+    </message>
+    <message>
+        <source>Screen {0}</source>
+        <translation>الشاشة {0}</translation>
+    </message>
+    <message>
+        <source>{0} (primary)</source>
+        <translation>{0} (الرئيسية)</translation>
+    </message>
+    <message>
+        <source>No saved layouts</source>
+        <translation>لا توجد تخطيطات محفوظة</translation>
+    </message>
+    <message>
+        <source>{0} (shared by {1})</source>
+        <translation>{0} (بمشاركة {1})</translation>
     </message>
 </context>
 </TS>
