@@ -8,8 +8,6 @@ import logging
 import sys
 from pathlib import Path
 
-import keyring.backend
-import keyring.errors
 import pytest
 
 from app.backend_link.options import API_TOKEN_USER, REMOTE, DurationLimits, options_from_settings
@@ -18,28 +16,9 @@ from app.settings import SETTINGS_VERSION, Settings, upgrade_1_to_2
 from app.viewmodels import settings_form as sf
 from app.viewmodels.settings_form import SettingsForm
 from milestone.clock import ManualClock
+from tests.test_gui_support import MemoryKeyring
 
 NOON_UTC = 1_790_000_000.0  # 2026-09-21T14:13:20Z
-
-
-class DictKeyring(keyring.backend.KeyringBackend):
-    """A real keyring backend (the ``keyring`` package's interface) storing entries in a dict."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.entries.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("no such entry")
 
 
 # --- versioned upgrade ------------------------------------------------------------------------------------
@@ -79,7 +58,7 @@ def test_a_version_1_file_is_upgraded(tmp_path, caplog):
     settings.save()
     assert json.loads(path.read_text())["version"] == 2
     # The upgraded remote backend is still the remote one the version-1 file named.
-    options = options_from_settings(settings, CredentialStore(DictKeyring()), environ={})
+    options = options_from_settings(settings, CredentialStore(MemoryKeyring()), environ={})
     assert options.mode == REMOTE and options.url == "http://backend.example.com:8443"
 
 
@@ -150,7 +129,7 @@ def test_environment_overrides_are_checked_and_named(tmp_path):
 
 # --- keyring ---------------------------------------------------------------------------------------------
 def test_keyring_round_trip_keeps_secrets_out_of_the_settings_file(tmp_path):
-    ring = DictKeyring()
+    ring = MemoryKeyring()
     store = CredentialStore(ring)
     path = tmp_path / "settings.json"
     settings = Settings(path, environ={})
