@@ -132,7 +132,9 @@ def test_filters_reach_the_backend_pages_load_older_and_a_dead_backend_is_report
                     round(rng.uniform(0.05, 0.99), 3),
                 )
                 for n in range(240)
-            ],
+            ]
+            # At least one sure car of camera 1 from 8-9 days ago (the custom range must find an old one).
+            + [row(backend_ids[1], unrecorded_time(rng, 1, now, ages_s[-1:]), "car", 0.9)],
         )
         await wait_until(lambda: window.detections_action.isEnabled(), 10, "the Detections action")
         assert window.detections_action.shortcut().toString() == "Ctrl+D"
