@@ -48,7 +48,7 @@ from .errors import (
     error_body,
 )
 from .manifest import manifest_bytes
-from .mask import FaceFinder, mask_faces
+from .mask import FaceFinder, MaskResult, mask_faces
 from .mp4 import ExactMp4Writer, Mp4Result, Stopped
 from .package import Package, PackageWriter
 from .plan import CameraPlan, Piece, combine, local_part, xprotect_part
@@ -248,12 +248,12 @@ class ExportJob:
             self._progress(self._progress_now(), f"camera {n}/{cameras}: masking faces")
             masked = await self._mask(result)
             frames = masked.frames
+            sha256, size = await asyncio.to_thread(package.add_file, name, masked.path)  # hashed while copied
+            await asyncio.to_thread(masked.path.unlink)
             await audit_step(
                 deps, rec, "export.faces_masked", cameraId=plan.camera.id, file=name, faces=masked.faces,
-                sha256=masked.sha256, frames=frames,
+                sha256=sha256, frames=frames,
             )  # fmt: skip
-            sha256, size = await asyncio.to_thread(package.add_file, name, masked.path)
-            await asyncio.to_thread(masked.path.unlink)
         return {
             "name": name,
             "cameraId": plan.camera.id,
@@ -304,16 +304,15 @@ class ExportJob:
             await asyncio.to_thread(writer.abort)
             raise
 
-    async def _mask(self, result: Mp4Result) -> Any:
+    async def _mask(self, result: Mp4Result) -> MaskResult:
+        """The copied file re-encoded with the faces covered, beside it (the copy is removed)."""
         target = result.path.with_name(result.path.stem + "-masked.mp4")
         detector = await asyncio.to_thread(self.deps.face_finder)
         masked = await asyncio.to_thread(
             mask_faces, result.path, target, detector, crf=self.deps.settings.mask_crf, should_stop=self.stop.is_set
         )
-        final = result.path
         await asyncio.to_thread(result.path.unlink)
-        await asyncio.to_thread(target.rename, final)
-        return type(masked)(final, masked.frames, masked.faces, masked.size_bytes, masked.sha256)
+        return masked
 
     def _manifest(self, plans: list[CameraPlan], files: list[dict[str, Any]], created_us: int) -> bytes:
         deps, rec = self.deps, self.record

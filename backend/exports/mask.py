@@ -13,7 +13,6 @@ holds the same frames with the same timestamps (1/90000 s). Blocking: run in a w
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -39,13 +38,13 @@ class FaceFinder(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class MaskResult:
-    """The masked file: frames written, faces covered (boxes over all frames), size and SHA-256 hex."""
+    """The masked file: frames written, faces covered (boxes over all frames) and size (its SHA-256 is taken
+    by the package writer while it copies the file in)."""
 
     path: Path
     frames: int
     faces: int
     size_bytes: int
-    sha256: str
 
 
 def cover(rgb: np.ndarray, boxes: list[tuple[float, float, float, float]]) -> np.ndarray:
@@ -120,5 +119,4 @@ def mask_faces(
             flush()
         for packet in stream.encode(None):
             out.mux(packet)
-    digest = hashlib.sha256(target.read_bytes()).hexdigest()
-    return MaskResult(target, frames, faces, target.stat().st_size, digest)
+    return MaskResult(target, frames, faces, target.stat().st_size)
