@@ -206,6 +206,8 @@ def test_uploaded_segments_get_detections_at_the_sampled_frames_times(
         {"x1": announced.x1, "y1": announced.y1, "x2": announced.x2, "y2": announced.y2}
     )
 
+    # The pending figure is refreshed just after a run is written (status() does no I/O): wait for it.
+    wait_for(lambda: b.app.state.detection.status().pending_segments == 0, 10)
     status = b.app.state.detection.status()
     assert status.pending_segments == 0 and status.lag_seconds == 0 and status.processed_total == 2
     assert [(d.name, d.state) for d in status.detectors] == [("yolo", "ok")]
@@ -234,8 +236,9 @@ def test_undecodable_segment_gets_a_failed_run_and_the_next_is_analysed(
     assert runs[bad_id].finished_us <= runs[good_id].started_us
     assert runs[good_id].state == "done" and runs[good_id].frames == 8 and runs[good_id].detections == 24
     assert len(rows(b.app, Detection, Detection.segment_id == bad_id)) == 0
-    status = b.app.state.detection.status()
-    assert (status.processed_total, status.failed_total, status.pending_segments) == (1, 1, 0)
+    # The pending figure is refreshed just after a run is written (status() does no I/O): wait for it.
+    status = b.app.state.detection.status
+    wait_for(lambda: (status().processed_total, status().failed_total, status().pending_segments) == (1, 1, 0), 10)
     assert metric(b, 'backend_detection_runs{state="failed"}') == 1
 
 
